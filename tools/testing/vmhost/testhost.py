@@ -2,12 +2,15 @@
 """Boot a QEMU test host on the test kernel and run one command in it.
 
 The test host's root file system is this machine's own root, shared
-read-only over virtio-9p; /tmp, /run, /var/tmp and /lib/modules are tmpfs in
-the guest.  Three more 9p shares are mounted by tools/testing/guest/init:
+read-only over virtio-9p; /tmp, /run, /var/tmp, /root and /lib/modules are
+tmpfs in the guest, which hides what is there.  tools/testing/guest/init
+mounts three more 9p shares:
 
-  vmhost-job      a per-boot directory: env, cmd, rc (read-write)
+  vmhost-job      a per-boot directory: env, fstab, cmd, rc (read-write)
   vmhost-top      the checkout, at its own path (read-write)
-  vmhost-modules  the test kernel's modules, at /lib/modules/$(uname -r)
+  vmhost-kdir     the test kernel's cache directory, at its own path
+                  (read-only); its modules are bind-mounted at
+                  /lib/modules/$(uname -r)
 
 Output: the command's stdout/stderr come back over a virtio console (hvc0);
 the kernel console (ttyS0) goes to its own log, which the caller scans for
@@ -192,7 +195,6 @@ class TestHost:
     def qemu_args(self, interactive):
         spec, job = self.spec, self.workdir
         bz = os.path.join(self.kdir, 'src/arch/x86/boot/bzImage')
-        mods = os.path.join(self.kdir, 'modules/lib/modules', self.release)
         cmdline = [
             'console=ttyS0', 'root=/dev/root', 'rootfstype=9p',
             f'rootflags={NINEP},cache=loose', 'ro',
@@ -211,7 +213,7 @@ class TestHost:
                 '-nodefaults', '-no-user-config', '-display', 'none',
                 '-no-reboot', '-kernel', bz, '-append', ' '.join(cmdline)]
         shares = [('/', '/dev/root', True), (job, 'vmhost-job', False),
-                  (self.top, 'vmhost-top', False), (mods, 'vmhost-modules', True)]
+                  (self.top, 'vmhost-top', False), (self.kdir, 'vmhost-kdir', True)]
         for i, (path, tag, ro) in enumerate(shares):
             args += ['-fsdev', f'local,id=fs{i},path={path},security_model=none'
                                + (',readonly=on' if ro else ''),
@@ -253,10 +255,13 @@ class TestHost:
         def esc(path):  # fstab escaping of blanks
             return path.replace('\\', '\\134').replace(' ', '\\040') \
                        .replace('\t', '\\011')
+        mods = f'{self.kdir}/modules/lib/modules/{self.release}'
         with open(os.path.join(self.workdir, 'fstab'), 'w', encoding='utf-8') as f:
-            f.write(f'vmhost-top {esc(self.top)} 9p {NINEP} 0 0\n')
-            f.write(f'vmhost-modules /lib/modules/{self.release} 9p '
-                    f'{NINEP},ro,X-mount.mkdir 0 0\n')
+            f.write(f'vmhost-top {esc(self.top)} 9p {NINEP},X-mount.mkdir 0 0\n')
+            f.write(f'vmhost-kdir {esc(self.kdir)} 9p {NINEP},ro,'
+                    'X-mount.mkdir 0 0\n')
+            f.write(f'{esc(mods)} /lib/modules/{self.release} none '
+                    'bind,X-mount.mkdir 0 0\n')
         with open(os.path.join(self.workdir, 'cmd'), 'w', encoding='utf-8') as f:
             f.write('#!/bin/bash\n' + (command or 'true') + '\n')
         os.chmod(os.path.join(self.workdir, 'cmd'), 0o755)
