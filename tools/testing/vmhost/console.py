@@ -27,13 +27,29 @@ PATTERNS = [
 ]
 
 
-def scan(text):
-    """Return a list of (kind, line) for every splat line in text."""
-    found = []
-    for raw in text.splitlines():
-        line = _STAMP.sub('', raw.strip('\r'))
+# Lines after a splat line that identify it (lockdep names the locks and
+# the function within the next few lines; WARN its location on the next).
+CONTEXT_LINES = 12
+
+
+def scan(text, allow=None):
+    """Find splats in a console log.
+
+    Returns (found, allowed): lists of (kind, line).  A splat line whose
+    context (it and the CONTEXT_LINES after it) matches the regular
+    expression `allow` is a known upstream problem that a suite has
+    declared (settings: console_allow=); it is reported, not failed.
+    """
+    lines = [_STAMP.sub('', raw.strip('\r')) for raw in text.splitlines()]
+    allow_re = re.compile(allow) if allow else None
+    found, allowed = [], []
+    for i, line in enumerate(lines):
         for kind, pat in PATTERNS:
             if pat.search(line):
-                found.append((kind, line))
+                context = '\n'.join(lines[i:i + CONTEXT_LINES + 1])
+                if allow_re and allow_re.search(context):
+                    allowed.append((kind, line))
+                else:
+                    found.append((kind, line))
                 break
-    return found
+    return found, allowed

@@ -11,11 +11,15 @@ A suite is a directory with
               kmemleak=1          scan for leaks after the run
               where=host          run on this machine instead (a suite that
                                   drives test hosts itself)
+              console_allow=REGEX a known upstream splat this suite triggers:
+                                  matched against each splat line and the
+                                  lines after it; say why in a comment
   Makefile  optional; `make -C selftests/<suite> KDIR=<test kernel>` runs on
             this machine before the test host boots.
 """
 
 import os
+import re
 import selectors
 import shlex
 import subprocess
@@ -33,6 +37,7 @@ class SuiteResult:
     passed: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
     seconds: float = 0.0
     logdir: str = ''
 
@@ -58,7 +63,7 @@ def read_settings(path):
 
 def host_spec(settings, path):
     known = {'timeout', 'vm_cpus', 'vm_mem', 'vm_memmap', 'vm_append',
-             'vm_devices', 'kmemleak', 'where'}
+             'vm_devices', 'kmemleak', 'where', 'console_allow'}
     unknown = set(settings) - known
     if unknown:
         raise ValueError(f'{path}: unknown settings {", ".join(sorted(unknown))}')
@@ -124,9 +129,14 @@ class Runner:
                 return res
         echo = sys.stdout if self.verbose else None
         if settings.get('where') == 'host':
-            output, rc, timed_out, splats = self._run_on_host(sdir, spec, res, echo)
+            output, rc, timed_out, console_log = self._run_on_host(sdir, spec, res, echo)
         else:
-            output, rc, timed_out, splats = self._run_in_vm(sdir, spec, res, echo)
+            output, rc, timed_out, console_log = self._run_in_vm(sdir, spec, res, echo)
+        try:
+            splats, allowed = console.scan(console_log, settings.get('console_allow'))
+        except re.error as e:
+            res.failed.append(f'{name}: bad console_allow: {e}')
+            splats, allowed = console.scan(console_log)
         res.seconds = time.monotonic() - start
 
         results = tap.parse(output)
@@ -149,6 +159,8 @@ class Runner:
             res.failed.append(f'{name}: printed no test results')
         for kind, line in splats:
             res.failed.append(f'{name}: kernel console: {kind}: {line}')
+        for kind, line in allowed:
+            res.notes.append(f'known upstream splat (console_allow): {kind}: {line}')
         return res
 
     def _run_in_vm(self, sdir, spec, res, echo):
@@ -158,7 +170,7 @@ class Runner:
         if r.qemu_rc not in (0, None) and not r.timed_out:
             res.failed.append(f'{res.name}: QEMU exited with {r.qemu_rc}: '
                               f'{r.qemu_stderr.strip()[-300:]}')
-        return r.output, r.rc, r.timed_out, console.scan(r.console)
+        return r.output, r.rc, r.timed_out, r.console
 
     def _run_on_host(self, sdir, spec, res, echo):
         log = os.path.join(res.logdir, 'output.log')
@@ -189,7 +201,7 @@ class Runner:
             p.wait()
             out.seek(0)
             output = out.read()
-        return output, (None if timed_out else p.returncode), timed_out, []
+        return output, (None if timed_out else p.returncode), timed_out, ''
 
     def run(self, names):
         results = []
@@ -203,6 +215,8 @@ class Runner:
                   f'in {r.seconds:.0f} s', flush=True)
             for f in r.failed:
                 print(f'   not ok: {f}', flush=True)
+            for n in r.notes:
+                print(f'   note: {n}', flush=True)
             if not r.ok():
                 print(f'   logs: {r.logdir}', flush=True)
         return results
