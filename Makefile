@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmhost: out-of-tree kernel modules and their C++ tools.
+#
+#   make                      modules against KDIR, and the tools
+#   make modules_install      install the modules (INSTALL_MOD_PATH, INSTALL_MOD_DIR)
+#   make install              modules_install + tools and man pages (DESTDIR, PREFIX)
+#   make check [SUITES="a b"] [V=1]
+#                             install what is missing, build, run every test
+#                             suite in QEMU test hosts; ends "N passed, N failed"
+#   make run                  boot a test host, run the demo, print a summary
+#   make shell                boot a test host with a shell on the console
+#   make lint                 checkpatch --strict (kernel C), clang-format (C++)
+#   make compile-check        W=1 module builds against the test kernel and
+#                             Debian's stock linux-headers-6.12
+#   make deps                 install the Debian packages vmhost needs
+#   make test-kernel          build (or find cached) the test kernel
+#
+# See README.md and Documentation/testing.rst.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+INSTALL_MOD_DIR ?= updates
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD := $(CURDIR)/build
+VMTEST := tools/testing/vmtest
+
+.PHONY: all modules modules_install tools tools_install install clean \
+	check run shell lint compile-check deps test-kernel help
+
+all: modules tools
+
+$(KDIR)/Makefile:
+	@echo "vmhost: no kernel build tree at $(KDIR)" >&2
+	@echo "vmhost: install linux-headers-$$(uname -r) or run make KDIR=<tree>" >&2
+	@exit 1
+
+modules: $(KDIR)/Makefile
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		modules_install
+
+# C++ tools (tools/CMakeLists.txt), built by CMake; nothing to do until the
+# first tool lands.
+tools:
+	@if [ -f tools/CMakeLists.txt ]; then \
+		cmake -S tools -B $(BUILD)/tools -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+			-DCMAKE_INSTALL_PREFIX=$(PREFIX) && \
+		cmake --build $(BUILD)/tools -j$$(nproc); \
+	fi
+
+tools_install: tools
+	@if [ -f tools/CMakeLists.txt ]; then \
+		DESTDIR=$(DESTDIR) cmake --install $(BUILD)/tools; \
+	fi
+
+install: modules_install tools_install
+
+clean:
+	-[ ! -f $(KDIR)/Makefile ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)
+
+deps:
+	tools/testing/install-deps.sh
+
+test-kernel: deps
+	tools/testing/kernel/build
+
+check: deps
+	$(VMTEST) check $(if $(V),-v) $(SUITES)
+
+run: deps
+	$(VMTEST) run
+
+shell: deps
+	$(VMTEST) run --shell
+
+lint: deps
+	tools/testing/lint
+
+compile-check: deps
+	tools/testing/compile-check
+
+help:
+	@sed -n '3,20s/^# \{0,1\}//p' Makefile
