@@ -1,0 +1,717 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VOS: a vCPU-first scheduler for KVM hosts, as a sched_ext BPF scheduler.
+ *
+ * Every SCHED_NORMAL/BATCH/IDLE task is scheduled here (full switch); RT
+ * and deadline tasks keep their precedence. Tasks fall in three classes:
+ *
+ *   KTHREAD  per-CPU kernel threads: queued on their CPU's local DSQ, so
+ *            they always make progress.
+ *   VCPU     QEMU vCPU threads ("CPU <n>/KVM"), vhost workers ("vhost-"),
+ *            threads in configured cgroups and explicit TIDs. They run
+ *            first, ordered by a per-VM virtual time so that VMs share
+ *            fairly, and a waking vCPU preempts the control plane at once.
+ *   CTRL     everything else: the host's control plane. It runs freely on
+ *            CPU time no vCPU wants. Under contention each CPU gives it a
+ *            token-bucket budget (ctrl_budget_pct of the CPU, in slices of
+ *            ctrl_slice_ns), and a starvation guard runs the oldest CTRL
+ *            task when it has waited max_wait_ns, so the sched_ext
+ *            watchdog never fires.
+ *
+ * Classification is cached per task and recomputed when the task is
+ * renamed, moves to another cgroup, or vosctl changes the rules (a new
+ * generation in the generation map).
+ */
+#include <scx/common.bpf.h>
+#include "vos.h"
+
+char _license[] SEC("license") = "GPL";
+
+#define VCPU_DSQ	1
+#define CTRL_DSQ	2
+#define NO_CLASS	VOS_NR_CLASSES
+#define MAX_CPUS	4096
+#define CGROUP_DEPTH	16
+#define GUARD_MARGIN_NS	(4 * 1000 * 1000)
+
+enum ctrl_mode { CTRL_FREE, CTRL_BUDGET, CTRL_GUARD };
+
+/* Set by vosctl before the load; vosctl status reads it back. */
+const volatile struct vos_config cfg = {
+	.ctrl_slice_ns = 500 * 1000,
+	.vcpu_slice_ns = 5 * 1000 * 1000,
+	.max_wait_ns = 100 * 1000 * 1000,
+	.ctrl_budget_pct = 5,
+	.nr_cpus = 1,
+};
+
+struct vos_exit_info exit_info SEC(".data");
+static u64 vtime_now;
+
+struct task_ctx {
+	u64 gen;		/* rules generation the class was computed at */
+	u64 queued_at;		/* became runnable or was queued; 0: not */
+	u32 cls;
+	u32 woken;		/* queued_at is a wake-up */
+	u32 counted;		/* counted in state.nr_tasks[cls] */
+	u32 pad;
+};
+
+struct cpu_ctx {
+	s64 tokens;		/* CTRL budget left on this CPU, ns */
+	u64 refilled_at;
+	u64 running_since;
+	u32 cur_cls;		/* class of the running task, NO_CLASS if none */
+	u32 cur_mode;		/* ctrl_mode of the running CTRL task */
+	u32 next_mode;		/* ctrl_mode for the CTRL task being dispatched */
+	u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_ctx);
+} task_ctxs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct cpu_ctx);
+} cpu_ctxs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct vos_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct vos_state);
+} state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} generation SEC(".maps");
+
+/* TID -> enum vos_override, written by vosctl classify. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, u32);
+	__type(value, u32);
+} tid_class SEC(".maps");
+
+/* cgroup id (cgroup2 inode number) -> enum vos_override. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u64);
+	__type(value, u32);
+} cgroup_class SEC(".maps");
+
+/* Per-VM (thread group) virtual time of the vCPU class. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u32);
+	__type(value, u64);
+} vm_vtime SEC(".maps");
+
+static u64 now(void)
+{
+	return bpf_ktime_get_ns();
+}
+
+static struct vos_stats *stats_get(void)
+{
+	u32 zero = 0;
+
+	return bpf_map_lookup_elem(&stats, &zero);
+}
+
+static struct vos_state *state_get(void)
+{
+	u32 zero = 0;
+
+	return bpf_map_lookup_elem(&state, &zero);
+}
+
+static struct cpu_ctx *cpu_ctx_get(s32 cpu)
+{
+	u32 zero = 0;
+
+	if (cpu < 0)
+		return bpf_map_lookup_elem(&cpu_ctxs, &zero);
+	return bpf_map_lookup_percpu_elem(&cpu_ctxs, &zero, cpu);
+}
+
+static struct task_ctx *task_ctx_get(struct task_struct *p)
+{
+	return bpf_task_storage_get(&task_ctxs, p, 0, 0);
+}
+
+/* "CPU <n>/KVM" (QEMU vCPU threads) or "vhost-<pid>" (vhost workers). */
+static bool comm_is_vcpu(struct task_struct *p)
+{
+	char c[TASK_COMM_LEN];
+	int state = 0, k;
+
+	if (bpf_probe_read_kernel(c, sizeof(c), p->comm))
+		return false;
+	if (c[0] == 'v' && c[1] == 'h' && c[2] == 'o' && c[3] == 's' &&
+	    c[4] == 't' && c[5] == '-')
+		return true;
+	if (c[0] != 'C' || c[1] != 'P' || c[2] != 'U' || c[3] != ' ')
+		return false;
+	/* state: 0 first digit, 1 digits, 2 'K', 3 'V', 4 'M', 5 end */
+#pragma unroll
+	for (k = 4; k < TASK_COMM_LEN; k++) {
+		char ch = c[k];
+
+		if (state <= 1 && ch >= '0' && ch <= '9')
+			state = 1;
+		else if (state == 1 && ch == '/')
+			state = 2;
+		else if (state == 2 && ch == 'K')
+			state = 3;
+		else if (state == 3 && ch == 'V')
+			state = 4;
+		else if (state == 4 && ch == 'M')
+			state = 5;
+		else if (state == 5 && ch == '\0')
+			return true;
+		else
+			return false;
+	}
+	return false;
+}
+
+/* The closest configured cgroup among the task's cgroup and ancestors. */
+static u32 cgroup_override(struct task_struct *p)
+{
+	struct cgroup *cg = BPF_CORE_READ(p, cgroups, dfl_cgrp);
+	int i;
+
+	for (i = 0; i < CGROUP_DEPTH && cg; i++) {
+		u64 id = BPF_CORE_READ(cg, kn, id);
+		u32 *v = bpf_map_lookup_elem(&cgroup_class, &id);
+
+		if (v)
+			return *v;
+		/* self is the first member: its parent css is the cgroup */
+		cg = (struct cgroup *)BPF_CORE_READ(cg, self.parent);
+	}
+	return 0;
+}
+
+static u32 compute_class(struct task_struct *p)
+{
+	u32 pid = p->pid;
+	u32 *ovr;
+
+	if ((p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1)
+		return VOS_CLASS_KTHREAD;
+	ovr = bpf_map_lookup_elem(&tid_class, &pid);
+	if (ovr)
+		return *ovr == VOS_OVERRIDE_VCPU ? VOS_CLASS_VCPU :
+						   VOS_CLASS_CTRL;
+	if (comm_is_vcpu(p))
+		return VOS_CLASS_VCPU;
+	switch (cgroup_override(p)) {
+	case VOS_OVERRIDE_VCPU:
+		return VOS_CLASS_VCPU;
+	case VOS_OVERRIDE_CTRL:
+	default:
+		return VOS_CLASS_CTRL;
+	}
+}
+
+static void count_task(struct vos_state *st, u32 cls, s64 delta)
+{
+	if (st && cls < VOS_NR_CLASSES)
+		__sync_fetch_and_add(&st->nr_tasks[cls], delta);
+}
+
+/* The task's class, recomputed when the rules or the task changed. */
+static u32 task_class(struct task_struct *p, struct task_ctx *tc)
+{
+	struct vos_state *st = state_get();
+	u32 zero = 0, cls;
+	u64 *g = bpf_map_lookup_elem(&generation, &zero);
+	u64 gen = (g ? *g : 0) + 1;	/* tc->gen 0 means unknown */
+
+	if (tc->gen == gen && tc->cls < VOS_NR_CLASSES)
+		return tc->cls;
+	cls = compute_class(p);
+	if (tc->counted && tc->cls != cls) {
+		count_task(st, tc->cls, -1);
+		count_task(st, cls, 1);
+	}
+	tc->cls = cls;
+	tc->gen = gen;
+	return cls;
+}
+
+static bool cpu_runs_free_ctrl(s32 cpu)
+{
+	struct cpu_ctx *cc = cpu_ctx_get(cpu);
+
+	return cc && cc->cur_cls == VOS_CLASS_CTRL && cc->cur_mode == CTRL_FREE;
+}
+
+static void refill(struct cpu_ctx *cc, u64 t)
+{
+	s64 cap = 2 * cfg.ctrl_slice_ns;
+
+	if (t > cc->refilled_at) {
+		cc->tokens += (t - cc->refilled_at) * cfg.ctrl_budget_pct / 100;
+		if (cc->tokens > cap)
+			cc->tokens = cap;
+	}
+	cc->refilled_at = t;
+}
+
+/* A vCPU was queued: get it a CPU, preempting a free-running CTRL task. */
+static void kick_for_vcpu(struct task_struct *p)
+{
+	struct vos_stats *s;
+	s32 cpu, prev;
+	u32 i;
+
+	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	if (cpu >= 0) {
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		return;
+	}
+	prev = scx_bpf_task_cpu(p);
+	cpu = -1;
+	if (bpf_cpumask_test_cpu(prev, p->cpus_ptr) && cpu_runs_free_ctrl(prev)) {
+		cpu = prev;
+	} else {
+		bpf_for(i, 0, cfg.nr_cpus) {
+			if (i >= MAX_CPUS)
+				break;
+			if (bpf_cpumask_test_cpu(i, p->cpus_ptr) &&
+			    cpu_runs_free_ctrl(i)) {
+				cpu = i;
+				break;
+			}
+		}
+	}
+	if (cpu < 0)
+		return;
+	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	s = stats_get();
+	if (s)
+		s->preemptions++;
+}
+
+static u64 vm_vtime_key(struct task_struct *p)
+{
+	u64 floor = vtime_now > cfg.vcpu_slice_ns ? vtime_now - cfg.vcpu_slice_ns : 0;
+	u32 tgid = p->tgid;
+	u64 *vt = bpf_map_lookup_elem(&vm_vtime, &tgid);
+
+	if (!vt) {
+		bpf_map_update_elem(&vm_vtime, &tgid, &floor, BPF_NOEXIST);
+		return floor;
+	}
+	/* A VM that was idle may bank at most one slice. */
+	if (*vt < floor)
+		*vt = floor;
+	return *vt;
+}
+
+/* When the oldest queued CTRL task was queued, 0 if none. */
+static u64 oldest_ctrl_queued_at(void)
+{
+	struct task_struct *p;
+	u64 at = 0;
+
+	bpf_for_each(scx_dsq, p, CTRL_DSQ, 0) {
+		struct task_ctx *tc = task_ctx_get(p);
+
+		if (tc)
+			at = tc->queued_at;
+		break;
+	}
+	return at;
+}
+
+/*
+ * The guard acts a little before max_wait: it is only checked at dispatch
+ * and at ticks, and the task still has to be picked up after that.
+ */
+static bool ctrl_starving(u64 t)
+{
+	u64 at = oldest_ctrl_queued_at();
+	u64 margin = cfg.max_wait_ns / 8;
+
+	if (margin > GUARD_MARGIN_NS)
+		margin = GUARD_MARGIN_NS;
+	return at && t > at && t - at + margin >= cfg.max_wait_ns;
+}
+
+s32 BPF_STRUCT_OPS(vos_select_cpu, struct task_struct *p, s32 prev_cpu,
+		   u64 wake_flags)
+{
+	struct task_ctx *tc = task_ctx_get(p);
+	bool idle = false;
+	s32 cpu;
+	u32 cls;
+
+	if (!tc)
+		return prev_cpu;
+	cls = task_class(p, tc);
+	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &idle);
+	if (idle && !(cls == VOS_CLASS_CTRL && cfg.stall_ctrl))
+		scx_bpf_dispatch(p, SCX_DSQ_LOCAL,
+				 cls == VOS_CLASS_VCPU ? cfg.vcpu_slice_ns :
+							 SCX_SLICE_DFL, 0);
+	return cpu;
+}
+
+void BPF_STRUCT_OPS(vos_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct task_ctx *tc = task_ctx_get(p);
+
+	if (!tc)
+		return;
+	tc->queued_at = now();
+	tc->woken = !!(enq_flags & SCX_ENQ_WAKEUP);
+}
+
+void BPF_STRUCT_OPS(vos_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	struct task_ctx *tc = task_ctx_get(p);
+	u32 cls = VOS_CLASS_CTRL;
+	s32 cpu;
+
+	if (tc) {
+		cls = task_class(p, tc);
+		if (!tc->queued_at)
+			tc->queued_at = now();
+	}
+
+	switch (cls) {
+	case VOS_CLASS_KTHREAD:
+		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
+		return;
+	case VOS_CLASS_VCPU:
+		scx_bpf_dispatch_vtime(p, VCPU_DSQ, cfg.vcpu_slice_ns,
+				       vm_vtime_key(p), enq_flags);
+		kick_for_vcpu(p);
+		return;
+	default:
+		scx_bpf_dispatch(p, CTRL_DSQ, cfg.ctrl_slice_ns, enq_flags);
+		if (cfg.stall_ctrl)
+			return;
+		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+		if (cpu >= 0)
+			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	}
+}
+
+static bool is_queued_vcpu(struct task_struct *p)
+{
+	struct task_ctx *tc;
+
+	if (!p || !(p->scx.flags & SCX_TASK_QUEUED))
+		return false;
+	tc = task_ctx_get(p);
+	return tc && tc->cls == VOS_CLASS_VCPU;
+}
+
+/*
+ * @prev is still the current task here: a vCPU whose slice ran out is only
+ * queued again after this returns, so it counts as a waiting vCPU.
+ */
+void BPF_STRUCT_OPS(vos_dispatch, s32 cpu, struct task_struct *prev)
+{
+	struct cpu_ctx *cc = cpu_ctx_get(-1);
+	struct vos_stats *s = stats_get();
+	bool prev_vcpu = is_queued_vcpu(prev);
+	u64 t = now();
+
+	if (!cc || !s)
+		return;
+	refill(cc, t);
+	cc->next_mode = CTRL_FREE;
+
+	if (!cfg.stall_ctrl && scx_bpf_dsq_nr_queued(CTRL_DSQ) &&
+	    (prev_vcpu || scx_bpf_dsq_nr_queued(VCPU_DSQ))) {
+		/* Contention: CTRL gets its guard and its budget, no more. */
+		if (ctrl_starving(t)) {
+			cc->next_mode = CTRL_GUARD;
+			if (scx_bpf_consume(CTRL_DSQ)) {
+				s->guard_runs++;
+				return;
+			}
+		}
+		if (cc->tokens >= (s64)(cfg.ctrl_slice_ns / 2)) {
+			cc->next_mode = CTRL_BUDGET;
+			if (scx_bpf_consume(CTRL_DSQ)) {
+				s->budget_runs++;
+				return;
+			}
+		}
+		cc->next_mode = CTRL_FREE;
+		s->throttles++;
+	}
+	if (scx_bpf_consume(VCPU_DSQ))
+		return;
+	if (prev_vcpu) {
+		/* No other vCPU wants this CPU: keep running @prev. */
+		prev->scx.slice = cfg.vcpu_slice_ns;
+		return;
+	}
+	if (!cfg.stall_ctrl)
+		scx_bpf_consume(CTRL_DSQ);
+}
+
+static void record_wait(struct task_ctx *tc, u32 cls, u64 t)
+{
+	struct vos_stats *s = stats_get();
+	u64 wait, us;
+	u32 b = 0;
+
+	if (!tc->queued_at || !s || cls >= VOS_NR_CLASSES)
+		goto out;
+	wait = t > tc->queued_at ? t - tc->queued_at : 0;
+	if (wait > s->max_wait_ns[cls])
+		s->max_wait_ns[cls] = wait;
+	if (tc->woken) {
+		us = wait / 1000;
+		while (us && b < VOS_HIST_BUCKETS - 1) {
+			us >>= 1;
+			b++;
+		}
+		s->wake_hist[cls][b]++;
+	}
+out:
+	tc->queued_at = 0;
+	tc->woken = 0;
+}
+
+void BPF_STRUCT_OPS(vos_running, struct task_struct *p)
+{
+	struct task_ctx *tc = task_ctx_get(p);
+	struct cpu_ctx *cc = cpu_ctx_get(-1);
+	struct vos_stats *s = stats_get();
+	u32 cls = VOS_CLASS_CTRL;
+	u64 t = now();
+
+	if (tc) {
+		cls = tc->cls < VOS_NR_CLASSES ? tc->cls : VOS_CLASS_CTRL;
+		record_wait(tc, cls, t);
+	}
+	if (s && cls < VOS_NR_CLASSES)
+		s->nr_runs[cls]++;
+	if (!cc)
+		return;
+	cc->cur_cls = cls;
+	cc->running_since = t;
+	cc->cur_mode = CTRL_FREE;
+
+	switch (cls) {
+	case VOS_CLASS_CTRL:
+		cc->cur_mode = cc->next_mode;
+		cc->next_mode = CTRL_FREE;
+		/* Idle time is CTRL's to use: no need for short slices. */
+		p->scx.slice = cc->cur_mode == CTRL_FREE ? SCX_SLICE_DFL :
+							   cfg.ctrl_slice_ns;
+		break;
+	case VOS_CLASS_VCPU:
+		if (vtime_now < p->scx.dsq_vtime)
+			vtime_now = p->scx.dsq_vtime;
+		/* Alone on its CPU and nobody waiting: run tickless. */
+		if (!scx_bpf_dsq_nr_queued(VCPU_DSQ) &&
+		    !scx_bpf_dsq_nr_queued(CTRL_DSQ))
+			p->scx.slice = SCX_SLICE_INF;
+		break;
+	}
+}
+
+void BPF_STRUCT_OPS(vos_tick, struct task_struct *p)
+{
+	struct cpu_ctx *cc = cpu_ctx_get(-1);
+	bool ctrl_waiting, vcpu_waiting;
+	u64 t = now();
+
+	if (!cc)
+		return;
+	refill(cc, t);
+	ctrl_waiting = !cfg.stall_ctrl && scx_bpf_dsq_nr_queued(CTRL_DSQ);
+	vcpu_waiting = scx_bpf_dsq_nr_queued(VCPU_DSQ);
+
+	switch (cc->cur_cls) {
+	case VOS_CLASS_VCPU:
+		/* Give up a tickless slice as soon as anyone else waits. */
+		if (p->scx.slice == SCX_SLICE_INF &&
+		    (ctrl_waiting || vcpu_waiting))
+			p->scx.slice = cfg.vcpu_slice_ns;
+		/* Make room for CTRL's budget and for the guard. */
+		if (ctrl_waiting && (cc->tokens >= (s64)cfg.ctrl_slice_ns ||
+				     ctrl_starving(t)))
+			p->scx.slice = 0;
+		break;
+	case VOS_CLASS_CTRL:
+		/* Free-running CTRL yields to vCPUs the kick did not reach. */
+		if (cc->cur_mode == CTRL_FREE && vcpu_waiting)
+			p->scx.slice = 0;
+		break;
+	}
+}
+
+void BPF_STRUCT_OPS(vos_stopping, struct task_struct *p, bool runnable)
+{
+	struct cpu_ctx *cc = cpu_ctx_get(-1);
+	struct vos_stats *s = stats_get();
+	u32 cls, tgid = p->tgid;
+	u64 used, *vt;
+
+	/* Nothing to charge for a task that was running before VOS was. */
+	if (!cc || !cc->running_since)
+		return;
+	cls = cc->cur_cls;
+	used = now() - cc->running_since;
+	cc->running_since = 0;
+	if (s && cls < VOS_NR_CLASSES)
+		s->runtime_ns[cls] += used;
+	if (cls == VOS_CLASS_CTRL && cc->cur_mode != CTRL_FREE) {
+		cc->tokens -= used;
+		/* The guard may overdraw, but the debt stays bounded. */
+		if (cc->tokens < -(s64)(16 * cfg.ctrl_slice_ns))
+			cc->tokens = -(s64)(16 * cfg.ctrl_slice_ns);
+		if (s)
+			s->ctrl_budget_ns += used;
+	} else if (cls == VOS_CLASS_CTRL) {
+		/*
+		 * Idle time is free, but it also spends what the budget saved
+		 * up: a vCPU that preempts a free-running CTRL task must not
+		 * find CTRL's budget waiting to run first.
+		 */
+		cc->tokens -= used;
+		if (cc->tokens < 0)
+			cc->tokens = 0;
+	}
+	if (cls == VOS_CLASS_VCPU) {
+		vt = bpf_map_lookup_elem(&vm_vtime, &tgid);
+		if (vt)
+			*vt += used * 100 / (p->scx.weight ?: 100);
+	}
+	cc->cur_cls = NO_CLASS;
+	cc->cur_mode = CTRL_FREE;
+}
+
+void BPF_STRUCT_OPS(vos_cpu_release, s32 cpu,
+		    struct scx_cpu_release_args *args)
+{
+	struct vos_stats *s = stats_get();
+	u32 n;
+
+	/* An RT or deadline task took the CPU: what waited there moves on. */
+	n = scx_bpf_reenqueue_local();
+	if (s)
+		s->reenqueued += n;
+}
+
+s32 BPF_STRUCT_OPS(vos_init_task, struct task_struct *p,
+		   struct scx_init_task_args *args)
+{
+	if (!bpf_task_storage_get(&task_ctxs, p, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE))
+		return -ENOMEM;
+	return 0;
+}
+
+void BPF_STRUCT_OPS(vos_enable, struct task_struct *p)
+{
+	struct task_ctx *tc = task_ctx_get(p);
+
+	if (!tc)
+		return;
+	tc->gen = 0;
+	task_class(p, tc);
+	tc->counted = 1;
+	count_task(state_get(), tc->cls, 1);
+}
+
+void BPF_STRUCT_OPS(vos_disable, struct task_struct *p)
+{
+	struct task_ctx *tc = task_ctx_get(p);
+
+	if (!tc || !tc->counted)
+		return;
+	count_task(state_get(), tc->cls, -1);
+	tc->counted = 0;
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(vos_init)
+{
+	s32 ret;
+
+	ret = scx_bpf_create_dsq(VCPU_DSQ, -1);
+	if (ret)
+		return ret;
+	return scx_bpf_create_dsq(CTRL_DSQ, -1);
+}
+
+void BPF_STRUCT_OPS(vos_exit, struct scx_exit_info *ei)
+{
+	bpf_probe_read_kernel_str(exit_info.reason, sizeof(exit_info.reason),
+				  ei->reason);
+	bpf_probe_read_kernel_str(exit_info.msg, sizeof(exit_info.msg),
+				  ei->msg);
+	exit_info.exit_code = ei->exit_code;
+	/* kind last: vosctl polls it */
+	__sync_val_compare_and_swap(&exit_info.kind, exit_info.kind, ei->kind);
+}
+
+/* A rename can turn a thread into a vCPU ("CPU 0/KVM") or back. */
+SEC("tp_btf/task_rename")
+int BPF_PROG(vos_task_rename, struct task_struct *p, const char *comm)
+{
+	struct task_ctx *tc = task_ctx_get(p);
+
+	if (tc)
+		tc->gen = 0;
+	return 0;
+}
+
+/* So can a move into or out of a configured cgroup. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(vos_cgroup_attach, struct cgroup *dst, const char *path,
+	     struct task_struct *p, bool threadgroup)
+{
+	struct task_ctx *tc = task_ctx_get(p);
+
+	if (tc)
+		tc->gen = 0;
+	return 0;
+}
+
+SCX_OPS_DEFINE(vos_ops,
+	       .select_cpu = (void *)vos_select_cpu,
+	       .enqueue = (void *)vos_enqueue,
+	       .dispatch = (void *)vos_dispatch,
+	       .runnable = (void *)vos_runnable,
+	       .running = (void *)vos_running,
+	       .stopping = (void *)vos_stopping,
+	       .tick = (void *)vos_tick,
+	       .cpu_release = (void *)vos_cpu_release,
+	       .init_task = (void *)vos_init_task,
+	       .enable = (void *)vos_enable,
+	       .disable = (void *)vos_disable,
+	       .init = (void *)vos_init,
+	       .exit = (void *)vos_exit,
+	       .name = "vos");
