@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+// vosctl: command-line parsing and validation, kept free of libbpf so the
+// rules can be unit-tested.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace vos
+{
+
+// A usage error: vosctl prints it and exits 2, having loaded nothing.
+class UsageError : public std::runtime_error {
+    public:
+	using std::runtime_error::runtime_error;
+};
+
+struct StartOptions {
+	unsigned ctrl_budget_pct = 5; // --ctrl-budget PCT
+	std::uint64_t ctrl_slice_us = 500; // --ctrl-slice US
+	std::uint64_t vcpu_slice_us = 5000; // --vcpu-slice US
+	std::uint64_t max_wait_ms = 100; // --max-wait MS
+	unsigned watchdog_ms = 0; // --watchdog MS, 0: kernel default
+	std::vector<std::string> vcpu_cgroups; // --vcpu-cgroup PATH...
+	bool daemon = false; // --daemon: restart on ejection
+	bool test_stall = false; // --test-stall: never run CTRL (tests only)
+};
+
+enum class ClassifyTarget { Tid, Cgroup };
+enum class ClassifyAs { Vcpu, Ctrl, Auto };
+
+struct ClassifyOptions {
+	ClassifyTarget target = ClassifyTarget::Tid;
+	std::uint32_t tid = 0;
+	std::string cgroup; // a path under the cgroup2 mount
+	ClassifyAs as = ClassifyAs::Auto;
+};
+
+enum class Command { Start, Stop, Status, Classify, Help, Version };
+
+struct Invocation {
+	Command command = Command::Help;
+	bool json = false;
+	StartOptions start;
+	ClassifyOptions classify;
+};
+
+// Parses argv[1..]; throws UsageError with a message that says what to do.
+Invocation parse(const std::vector<std::string> &args);
+
+// Parses a whole decimal number in [min, max]; throws UsageError naming
+// the option otherwise.
+std::uint64_t parse_number(const std::string &what, const std::string &text,
+			   std::uint64_t min, std::uint64_t max);
+
+extern const char *const usage_text;
+
+} // namespace vos
