@@ -47,7 +47,8 @@ modules_install: modules
 tools:
 	@if [ -f tools/CMakeLists.txt ]; then \
 		cmake -S tools -B $(BUILD)/tools -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-			-DCMAKE_INSTALL_PREFIX=$(PREFIX) && \
+			-DCMAKE_INSTALL_PREFIX=$(PREFIX) \
+			-DCMAKE_RUNTIME_OUTPUT_DIRECTORY=$(BUILD)/bin && \
 		cmake --build $(BUILD)/tools -j$$(nproc); \
 	fi
 
@@ -68,7 +69,7 @@ deps:
 test-kernel: deps
 	tools/testing/kernel/build
 
-check: deps
+check: deps tools
 	$(VMTEST) check $(if $(V),-v) $(SUITES)
 
 run: deps

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VOS selftests: load and unload, classification, vCPU-first priority, the
+ * control plane's budget and guard, robustness, ejection and clean exit.
+ * Run as root in a test host with vosctl on PATH.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define SCX_STATE "/sys/kernel/sched_ext/state"
+#define SCX_OPS "/sys/kernel/sched_ext/root/ops"
+#define CG_TEST "/sys/fs/cgroup/vos-test-vm"
+#define VOSCTL_LOG "/tmp/vosctl-test.log"
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+static bool vos_enabled(void)
+{
+	char state[64], ops[64];
+
+	read_first_line(SCX_STATE, state, sizeof(state));
+	read_first_line(SCX_OPS, ops, sizeof(ops));
+	return !strcmp(state, "enabled") && !strcmp(ops, "vos");
+}
+
+static bool scx_disabled(void)
+{
+	char state[64];
+
+	read_first_line(SCX_STATE, state, sizeof(state));
+	return !strcmp(state, "disabled");
+}
+
+static bool wait_for(bool (*cond)(void), int timeout_ms)
+{
+	long long end = now_ns() + timeout_ms * 1000000LL;
+
+	while (!cond()) {
+		if (now_ns() > end)
+			return false;
+		usleep(20000);
+	}
+	return true;
+}
+
+/* Starts `vosctl start ARGS...` with its output in VOSCTL_LOG. */
+static pid_t vosctl_start(const char *const *args)
+{
+	const char *argv[32] = { "vosctl", "start" };
+	int i, fd;
+	pid_t pid;
+
+	for (i = 0; args && args[i] && i < 29; i++)
+		argv[i + 2] = args[i];
+	pid = fork();
+	if (pid == 0) {
+		fd = open(VOSCTL_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp("vosctl", (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Runs a command through the shell; its exit status, or -1. */
+static int sh(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Output of `vosctl status -j`, in buf. */
+static int vosctl_status_json(char *buf, size_t len)
+{
+	FILE *p = popen("vosctl status -j 2>/dev/null", "r");
+	size_t n;
+
+	if (!p)
+		return -1;
+	n = fread(buf, 1, len - 1, p);
+	buf[n] = '\0';
+	return WEXITSTATUS(pclose(p));
+}
+
+/* A number after "key": in the object of class cls ("" for top level). */
+static long long json_num(const char *json, const char *cls, const char *key)
+{
+	char pat[64];
+	const char *p = json;
+
+	if (*cls) {
+		snprintf(pat, sizeof(pat), "\"%s\":{", cls);
+		p = strstr(json, pat);
+		if (!p)
+			return -1;
+	}
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(p, pat);
+	return p ? atoll(p + strlen(pat)) : -1;
+}
+
+static long long class_tasks(const char *cls)
+{
+	char json[8192];
+
+	if (vosctl_status_json(json, sizeof(json)) != 0)
+		return -1;
+	return json_num(json, cls, "tasks");
+}
+
+/* Waits until class cls counts at least (or, if !at_least, below) n tasks. */
+static bool wait_tasks(const char *cls, long long n, bool at_least)
+{
+	long long end = now_ns() + 5000000000LL, v;
+
+	do {
+		v = class_tasks(cls);
+		if (at_least ? v >= n : (v >= 0 && v < n))
+			return true;
+		usleep(100000);
+	} while (now_ns() < end);
+	return false;
+}
+
+/* A thread that sleeps 1 ms at a time, so that it keeps being queued. */
+struct sleeper {
+	pthread_t thread;
+	atomic_int stop;
+	atomic_int tid;
+	char name[16];
+	atomic_int rename; /* set: take name[] at the next wake-up */
+};
+
+static void *sleeper_fn(void *arg)
+{
+	struct sleeper *s = arg;
+
+	s->tid = gettid();
+	while (!s->stop) {
+		if (s->rename) {
+			prctl(PR_SET_NAME, s->name);
+			s->rename = 0;
+		}
+		usleep(1000);
+	}
+	return NULL;
+}
+
+static void sleeper_rename(struct sleeper *s, const char *name)
+{
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->rename = 1;
+	while (s->rename)
+		usleep(1000);
+}
+
+static void pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* A busy thread pinned to one CPU, named like a vCPU or a control task. */
+struct hog {
+	pthread_t thread;
+	int cpu;
+	char name[16];
+	atomic_int *stop;
+	long long cpu_ns; /* CPU time it got */
+};
+
+static void *hog_fn(void *arg)
+{
+	struct hog *h = arg;
+	struct timespec ts;
+
+	pin_self(h->cpu);
+	prctl(PR_SET_NAME, h->name);
+	while (!*h->stop)
+		;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	h->cpu_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	return NULL;
+}
+
+/* Periodic 1 ms wake-ups on one CPU; reports how late each one ran. */
+struct waker {
+	pthread_t thread;
+	int cpu;
+	char name[16];
+	int nr;
+	long long *late_ns;
+};
+
+static void *waker_fn(void *arg)
+{
+	struct waker *w = arg;
+	struct timespec t;
+	int i;
+
+	pin_self(w->cpu);
+	prctl(PR_SET_NAME, w->name);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	for (i = 0; i < w->nr; i++) {
+		t.tv_nsec += 1000000;
+		if (t.tv_nsec >= 1000000000) {
+			t.tv_nsec -= 1000000000;
+			t.tv_sec++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+		w->late_ns[i] = now_ns() - (t.tv_sec * 1000000000LL + t.tv_nsec);
+	}
+	return NULL;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static long long percentile(long long *v, int n, double q)
+{
+	qsort(v, n, sizeof(*v), cmp_ll);
+	return v[(int)(q * (n - 1))];
+}
+
+/* For tests that load VOS themselves but need more than 30 s. */
+FIXTURE(bare) {};
+
+FIXTURE_SETUP(bare)
+{
+}
+
+FIXTURE_TEARDOWN(bare)
+{
+}
+
+TEST(bad_options_load_nothing)
+{
+	ASSERT_TRUE(scx_disabled());
+	EXPECT_EQ(2, sh("vosctl start --ctrl-budget 0 2>/dev/null"));
+	EXPECT_EQ(2, sh("vosctl start --ctrl-slice x 2>/dev/null"));
+	EXPECT_EQ(2, sh("vosctl start --max-wait 1 --ctrl-slice 5000 2>/dev/null"));
+	EXPECT_EQ(2, sh("vosctl classify abc vcpu 2>/dev/null"));
+	EXPECT_EQ(1, sh("vosctl start --vcpu-cgroup /nonexistent 2>/dev/null"));
+	EXPECT_EQ(3, sh("vosctl stop 2>/dev/null"));
+	EXPECT_EQ(3, sh("vosctl status >/dev/null 2>&1"));
+	EXPECT_TRUE(scx_disabled());
+}
+
+TEST_F_TIMEOUT(bare, load_unload_cycles, 1200)
+{
+	const char *env = getenv("VOS_CYCLES");
+	int cycles = env ? atoi(env) : 100, i, st;
+	pid_t pid;
+
+	for (i = 0; i < cycles; i++) {
+		pid = vosctl_start(NULL);
+		ASSERT_GT(pid, 0);
+		ASSERT_TRUE(wait_for(vos_enabled, 30000))
+			TH_LOG("cycle %d: VOS never enabled", i);
+		ASSERT_EQ(0, kill(pid, SIGTERM));
+		ASSERT_EQ(pid, waitpid(pid, &st, 0));
+		ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			TH_LOG("cycle %d: vosctl ended with %d", i, st);
+		ASSERT_TRUE(wait_for(scx_disabled, 10000));
+	}
+	ASSERT_EQ(0, access("/sys/fs/bpf/vos", F_OK) == 0);
+}
+
+TEST_F_TIMEOUT(bare, kill9_returns_every_task_to_fair, 120)
+{
+	pid_t pid = vosctl_start(NULL);
+	int st;
+
+	ASSERT_TRUE(wait_for(vos_enabled, 30000));
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(wait_for(scx_disabled, 10000));
+	/* The next start cleans the pins the killed one left behind. */
+	pid = vosctl_start(NULL);
+	ASSERT_TRUE(wait_for(vos_enabled, 30000));
+	EXPECT_EQ(0, sh("vosctl stop"));
+	EXPECT_EQ(pid, waitpid(pid, &st, 0));
+}
+
+TEST_F_TIMEOUT(bare, stall_is_ejected_and_reported, 120)
+{
+	static const char * const args[] = { "--test-stall", "--watchdog",
+					      "2000", NULL };
+	char log[4096] = "";
+	pid_t pid = vosctl_start(args);
+	int st, fd;
+	ssize_t n;
+
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	EXPECT_TRUE(wait_for(scx_disabled, 10000));
+	fd = open(VOSCTL_LOG, O_RDONLY);
+	ASSERT_GE(fd, 0);
+	n = read(fd, log, sizeof(log) - 1);
+	close(fd);
+	log[n > 0 ? n : 0] = '\0';
+	EXPECT_NE(NULL, strstr(log, "the kernel ejected VOS"))
+		TH_LOG("vosctl said: %s", log);
+	EXPECT_NE(NULL, strstr(log, "stall")) TH_LOG("vosctl said: %s", log);
+}
+
+FIXTURE(vos) {
+	pid_t pid;
+};
+
+FIXTURE_SETUP(vos)
+{
+	self->pid = vosctl_start(NULL);
+	ASSERT_GT(self->pid, 0);
+	ASSERT_TRUE(wait_for(vos_enabled, 30000));
+}
+
+FIXTURE_TEARDOWN(vos)
+{
+	int st;
+
+	/* Still ours: never ejected while the test ran. */
+	EXPECT_TRUE(vos_enabled());
+	EXPECT_EQ(0, sh("vosctl stop"));
+	EXPECT_EQ(self->pid, waitpid(self->pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	EXPECT_TRUE(scx_disabled());
+}
+
+TEST_F(vos, rename_makes_a_vcpu_and_back)
+{
+	struct sleeper s = {};
+	long long base = class_tasks("vcpu");
+
+	ASSERT_GE(base, 0);
+	ASSERT_EQ(0, pthread_create(&s.thread, NULL, sleeper_fn, &s));
+	sleeper_rename(&s, "CPU 0/KVM");
+	EXPECT_TRUE(wait_tasks("vcpu", base + 1, true));
+	sleeper_rename(&s, "not-a-vcpu");
+	EXPECT_TRUE(wait_tasks("vcpu", base + 1, false));
+	s.stop = 1;
+	pthread_join(s.thread, NULL);
+}
+
+TEST_F(vos, classify_tid)
+{
+	struct sleeper s = {};
+	long long base = class_tasks("vcpu");
+	char cmd[128];
+
+	ASSERT_EQ(0, pthread_create(&s.thread, NULL, sleeper_fn, &s));
+	while (!s.tid)
+		usleep(1000);
+	snprintf(cmd, sizeof(cmd), "vosctl classify %d vcpu", s.tid);
+	EXPECT_EQ(0, sh(cmd));
+	EXPECT_TRUE(wait_tasks("vcpu", base + 1, true));
+	snprintf(cmd, sizeof(cmd), "vosctl classify %d auto", s.tid);
+	EXPECT_EQ(0, sh(cmd));
+	EXPECT_TRUE(wait_tasks("vcpu", base + 1, false));
+	EXPECT_EQ(1, sh("vosctl classify 4000000 vcpu 2>/dev/null"));
+	s.stop = 1;
+	pthread_join(s.thread, NULL);
+}
+
+TEST_F(vos, cgroup_move_makes_a_vcpu)
+{
+	long long base = class_tasks("vcpu");
+	char cmd[256];
+	pid_t child;
+	int st;
+
+	mkdir(CG_TEST, 0755);
+	mkdir(CG_TEST "/vcpu0", 0755);
+	ASSERT_EQ(0, sh("vosctl classify " CG_TEST " vcpu"));
+	child = fork();
+	if (child == 0) {
+		for (;;)
+			usleep(1000);
+	}
+	/* An ancestor of the task's cgroup is configured: VCPU. */
+	snprintf(cmd, sizeof(cmd), "echo %d > " CG_TEST "/vcpu0/cgroup.procs",
+		 child);
+	EXPECT_EQ(0, sh(cmd));
+	EXPECT_TRUE(wait_tasks("vcpu", base + 1, true));
+	snprintf(cmd, sizeof(cmd), "echo %d > /sys/fs/cgroup/cgroup.procs",
+		 child);
+	EXPECT_EQ(0, sh(cmd));
+	EXPECT_TRUE(wait_tasks("vcpu", base + 1, false));
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+	EXPECT_EQ(0, sh("vosctl classify " CG_TEST " auto"));
+	rmdir(CG_TEST "/vcpu0");
+	rmdir(CG_TEST);
+}
+
+/*
+ * Two control-plane hogs and a vCPU that wakes every millisecond, all on
+ * CPU 0: the vCPU preempts the hogs when it wakes, and the hogs still run.
+ */
+TEST_F_TIMEOUT(vos, waking_vcpu_runs_first, 120)
+{
+	enum { NR = 2000 };
+	static long long late[NR];
+	atomic_int stop = 0;
+	struct hog hogs[2] = {
+		{ .cpu = 0, .name = "ctrl-hog", .stop = &stop },
+		{ .cpu = 0, .name = "ctrl-hog", .stop = &stop },
+	};
+	struct waker w = { .cpu = 0, .name = "CPU 0/KVM", .nr = NR,
+			   .late_ns = late };
+	long long p99;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&hogs[i].thread, NULL, hog_fn,
+					    &hogs[i]));
+	ASSERT_EQ(0, pthread_create(&w.thread, NULL, waker_fn, &w));
+	pthread_join(w.thread, NULL);
+	stop = 1;
+	for (i = 0; i < 2; i++)
+		pthread_join(hogs[i].thread, NULL);
+	p99 = percentile(late, NR, 0.99);
+	TH_LOG("vCPU wake-up lateness p50 %lld us, p99 %lld us, max %lld us",
+	       percentile(late, NR, 0.5) / 1000, p99 / 1000,
+	       late[NR - 1] / 1000);
+	/*
+	 * The hogs' own slices are 20 ms: a vCPU waiting for them would be
+	 * late by that much; preempting them keeps it well below.
+	 */
+	EXPECT_LT(p99, 5000000LL);
+	EXPECT_GT(hogs[0].cpu_ns + hogs[1].cpu_ns, 0);
+}
+
+/*
+ * vCPU hogs keep every CPU busy and one control-plane hog per CPU wants
+ * to run: the control plane gets its budget (5%), within tolerance, and
+ * never waits longer than max-wait.
+ */
+TEST_F_TIMEOUT(vos, ctrl_gets_its_budget_and_never_starves, 120)
+{
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i;
+	struct hog *h = calloc(2 * ncpu, sizeof(*h));
+	atomic_int stop = 0;
+	long long start, wall, ctrl = 0, max_wait;
+	double share;
+	char json[8192];
+
+	ASSERT_NE(NULL, h);
+	for (i = 0; i < 2 * ncpu; i++) {
+		h[i].cpu = i % ncpu;
+		h[i].stop = &stop;
+		snprintf(h[i].name, sizeof(h[i].name),
+			 i < ncpu ? "CPU %d/KVM" : "ctrl-%d", i % ncpu);
+	}
+	start = now_ns();
+	for (i = 0; i < 2 * ncpu; i++)
+		ASSERT_EQ(0, pthread_create(&h[i].thread, NULL, hog_fn, &h[i]));
+	sleep(8);
+	stop = 1;
+	for (i = 0; i < 2 * ncpu; i++)
+		pthread_join(h[i].thread, NULL);
+	wall = now_ns() - start;
+	for (i = ncpu; i < 2 * ncpu; i++)
+		ctrl += h[i].cpu_ns;
+	share = 100.0 * ctrl / ((double)wall * ncpu);
+	ASSERT_EQ(0, vosctl_status_json(json, sizeof(json)));
+	max_wait = json_num(json, "ctrl", "max_wait_ns");
+	TH_LOG("control plane share %.2f%% (budget 5%%), max wait %lld ms",
+	       share, max_wait / 1000000);
+	/* Under TCG timing is coarse: 5% within a factor of two. */
+	EXPECT_GT(share, 2.5);
+	EXPECT_LT(share, 10.0);
+	/* max-wait is 100 ms */
+	EXPECT_LE(max_wait, 100000000LL);
+	free(h);
+}
+
+TEST_F_TIMEOUT(vos, survives_stress, 300)
+{
+	const char *secs = getenv("VOS_STRESS_S");
+	char cmd[256];
+	int rc;
+
+	snprintf(cmd, sizeof(cmd),
+		 "stress-ng --cpu 2 --fork 2 --affinity 2 --timeout %ss --quiet",
+		 secs ? secs : "60");
+	rc = sh(cmd);
+	EXPECT_EQ(0, rc);
+	rc = sh("hackbench -g 4 -l 200 >/dev/null 2>&1");
+	EXPECT_EQ(0, rc);
+}
+
+TEST_HARNESS_MAIN
