@@ -13,6 +13,7 @@
 #   make lint                 checkpatch --strict (kernel C), clang-format (C++)
 #   make compile-check        W=1 module builds against the test kernel and
 #                             Debian's stock linux-headers-6.12
+#   make bench-vos            VOS against the fair class, same test host, same run
 #   make deps                 install the Debian packages vmhost needs
 #   make test-kernel          build (or find cached) the test kernel
 #
@@ -26,7 +27,7 @@ BUILD := $(CURDIR)/build
 VMTEST := tools/testing/vmtest
 
 .PHONY: all modules modules_install tools tools_install install clean \
-	check run shell lint compile-check deps test-kernel help
+	check run shell lint compile-check deps test-kernel help bench-vos
 
 all: modules tools
 
@@ -84,5 +85,9 @@ lint: deps
 compile-check: deps
 	tools/testing/compile-check
 
+bench-vos: deps tools
+	$(MAKE) -C selftests/vos KDIR=$$(tools/testing/kernel/build | tail -n 1)/src
+	tools/testing/bench/run vos --cpus 2 --mem 2G --timeout 1800
+
 help:
-	@sed -n '3,20s/^# \{0,1\}//p' Makefile
+	@sed -n '3,21s/^# \{0,1\}//p' Makefile
