@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim.h"
+
 #define PERIOD_NS 1000000LL
 #define POLL_NS 500000LL
 /*
@@ -34,24 +36,6 @@
 #define GAP_NS 50000LL
 
 static atomic_int stop;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void pin_and_name(int cpu, const char *name)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-	prctl(PR_SET_NAME, name);
-}
 
 struct vcpu {
 	pthread_t thread;
@@ -145,55 +129,13 @@ static int bench_vcpus(int seconds, long long threshold_us)
 	return 0;
 }
 
-struct hog {
-	pthread_t thread;
-	int cpu;
-	const char *fmt;
-	long long cpu_ns;
-};
-
-static void *hog_fn(void *arg)
-{
-	struct hog *h = arg;
-	struct timespec ts;
-	char name[16];
-
-	snprintf(name, sizeof(name), h->fmt, h->cpu);
-	pin_and_name(h->cpu, name);
-	while (!stop)
-		;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	h->cpu_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
-	return NULL;
-}
-
 static int bench_share(int seconds)
 {
-	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i;
-	struct hog *h = calloc(2 * ncpu, sizeof(*h));
-	long long start, wall, ctrl = 0, total = 0;
+	double share = ctrl_share_pct(seconds);
 
-	if (!h)
+	if (share < 0)
 		return 1;
-	start = now_ns();
-	for (i = 0; i < 2 * ncpu; i++) {
-		h[i].cpu = i % ncpu;
-		h[i].fmt = i < ncpu ? "CPU %d/KVM" : "ctrl-%d";
-		if (pthread_create(&h[i].thread, NULL, hog_fn, &h[i]))
-			return 1;
-	}
-	sleep(seconds);
-	stop = 1;
-	for (i = 0; i < 2 * ncpu; i++) {
-		pthread_join(h[i].thread, NULL);
-		total += h[i].cpu_ns;
-		if (i >= ncpu)
-			ctrl += h[i].cpu_ns;
-	}
-	wall = now_ns() - start;
-	printf("{\"ctrl_share_pct\": %.3f, \"busy_pct\": %.1f}\n",
-	       100.0 * ctrl / ((double)wall * ncpu),
-	       100.0 * total / ((double)wall * ncpu));
+	printf("{\"ctrl_share_pct\": %.3f}\n", share);
 	return 0;
 }
 

@@ -21,19 +21,12 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "sim.h"
 
 #define SCX_STATE "/sys/kernel/sched_ext/state"
 #define SCX_OPS "/sys/kernel/sched_ext/root/ops"
 #define CG_TEST "/sys/fs/cgroup/vos-test-vm"
 #define VOSCTL_LOG "/tmp/vosctl-test.log"
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void read_first_line(const char *path, char *buf, size_t len)
 {
@@ -191,38 +184,6 @@ static void sleeper_rename(struct sleeper *s, const char *name)
 		usleep(1000);
 }
 
-static void pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-/* A busy thread pinned to one CPU, named like a vCPU or a control task. */
-struct hog {
-	pthread_t thread;
-	int cpu;
-	char name[16];
-	atomic_int *stop;
-	long long cpu_ns; /* CPU time it got */
-};
-
-static void *hog_fn(void *arg)
-{
-	struct hog *h = arg;
-	struct timespec ts;
-
-	pin_self(h->cpu);
-	prctl(PR_SET_NAME, h->name);
-	while (!*h->stop)
-		;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	h->cpu_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
-	return NULL;
-}
-
 /* Periodic 1 ms wake-ups on one CPU; reports how late each one ran. */
 struct waker {
 	pthread_t thread;
@@ -238,8 +199,7 @@ static void *waker_fn(void *arg)
 	struct timespec t;
 	int i;
 
-	pin_self(w->cpu);
-	prctl(PR_SET_NAME, w->name);
+	pin_and_name(w->cpu, w->name);
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	for (i = 0; i < w->nr; i++) {
 		t.tv_nsec += 1000000;
@@ -482,31 +442,11 @@ TEST_F_TIMEOUT(vos, waking_vcpu_runs_first, 120)
  */
 TEST_F_TIMEOUT(vos, ctrl_gets_its_budget_and_never_starves, 120)
 {
-	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i;
-	struct hog *h = calloc(2 * ncpu, sizeof(*h));
-	atomic_int stop = 0;
-	long long start, wall, ctrl = 0, max_wait;
-	double share;
+	double share = ctrl_share_pct(8);
+	long long max_wait;
 	char json[8192];
 
-	ASSERT_NE(NULL, h);
-	for (i = 0; i < 2 * ncpu; i++) {
-		h[i].cpu = i % ncpu;
-		h[i].stop = &stop;
-		snprintf(h[i].name, sizeof(h[i].name),
-			 i < ncpu ? "CPU %d/KVM" : "ctrl-%d", i % ncpu);
-	}
-	start = now_ns();
-	for (i = 0; i < 2 * ncpu; i++)
-		ASSERT_EQ(0, pthread_create(&h[i].thread, NULL, hog_fn, &h[i]));
-	sleep(8);
-	stop = 1;
-	for (i = 0; i < 2 * ncpu; i++)
-		pthread_join(h[i].thread, NULL);
-	wall = now_ns() - start;
-	for (i = ncpu; i < 2 * ncpu; i++)
-		ctrl += h[i].cpu_ns;
-	share = 100.0 * ctrl / ((double)wall * ncpu);
+	ASSERT_GE(share, 0);
 	ASSERT_EQ(0, vosctl_status_json(json, sizeof(json)));
 	max_wait = json_num(json, "ctrl", "max_wait_ns");
 	TH_LOG("control plane share %.2f%% (budget 5%%), max wait %lld ms",
@@ -520,7 +460,6 @@ TEST_F_TIMEOUT(vos, ctrl_gets_its_budget_and_never_starves, 120)
 	 * granularity on top (the benchmark reports the raw maximum).
 	 */
 	EXPECT_LE(max_wait, 110000000LL);
-	free(h);
 }
 
 TEST_F_TIMEOUT(vos, survives_stress, 300)
