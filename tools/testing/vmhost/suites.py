@@ -167,10 +167,28 @@ class Runner:
         host = TestHost(self.kdir, self.top, spec, res.logdir)
         cmd = f'cd {shlex.quote(sdir)} && ./run'
         r = host.run(cmd, echo=echo, env=self.env())
+        if not r.started and r.rc is None:
+            # The test host died or hung before its init reached the suite
+            # (seen under TCG: a lost timer wake-up during boot). That says
+            # nothing about the suite: boot it once more, and say so.
+            res.notes.append(f'test host never reached the suite (boot '
+                             f'{"hung" if r.timed_out else "ended"}); '
+                             f'booted again. First console: '
+                             f'{self._keep(res.logdir, "console.log")}')
+            r = host.run(cmd, echo=echo, env=self.env())
         if r.qemu_rc not in (0, None) and not r.timed_out:
             res.failed.append(f'{res.name}: QEMU exited with {r.qemu_rc}: '
                               f'{r.qemu_stderr.strip()[-300:]}')
         return r.output, r.rc, r.timed_out, r.console
+
+    @staticmethod
+    def _keep(logdir, name):
+        kept = os.path.join(logdir, 'first-boot-' + name)
+        try:
+            os.replace(os.path.join(logdir, name), kept)
+        except FileNotFoundError:
+            return '(none)'
+        return kept
 
     def _run_on_host(self, sdir, spec, res, echo):
         log = os.path.join(res.logdir, 'output.log')

@@ -84,6 +84,7 @@ class RunResult:
     seconds: float
     qemu_rc: int
     qemu_stderr: str
+    started: bool      # the guest's init got as far as the command
 
 
 def _device_args(devices):
@@ -234,7 +235,7 @@ class TestHost:
     def _write_job(self, command, interactive, env):
         os.makedirs(self.workdir, exist_ok=True)
         for name in ('rc', 'output.log', 'console.log', 'qmp-events.log',
-                     'fstab'):
+                     'fstab', 'started'):
             try:
                 os.unlink(os.path.join(self.workdir, name))
             except FileNotFoundError:
@@ -322,4 +323,5 @@ class TestHost:
         return RunResult(rc=rc, output=slurp('output.log'),
                          console=slurp('console.log'), timed_out=timed_out,
                          seconds=time.monotonic() - start,
-                         qemu_rc=proc.returncode, qemu_stderr=qemu_stderr)
+                         qemu_rc=proc.returncode, qemu_stderr=qemu_stderr,
+                         started=os.path.exists(f'{job}/started'))
