@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "options.h"
 
-#include <charconv>
-
 namespace vos
 {
 
@@ -18,51 +16,10 @@ const char *const usage_text =
 	"VOS schedules vCPU threads first and gives the host's control plane a\n"
 	"bounded, never-starved budget. See vosctl(8).\n";
 
-std::uint64_t parse_number(const std::string &what, const std::string &text,
-			   std::uint64_t min, std::uint64_t max)
-{
-	std::uint64_t v = 0;
-	const char *end = text.data() + text.size();
-	auto [ptr, ec] = std::from_chars(text.data(), end, v);
-
-	if (text.empty() || ec != std::errc() || ptr != end)
-		throw UsageError(what + ": '" + text +
-				 "' is not a whole number");
-	if (v < min || v > max)
-		throw UsageError(what + ": " + text + " is out of range (" +
-				 std::to_string(min) + " to " +
-				 std::to_string(max) + ")");
-	return v;
-}
-
 namespace
 {
 
-class Args {
-    public:
-	explicit Args(const std::vector<std::string> &a)
-		: args_(a)
-	{
-	}
-	bool done() const
-	{
-		return pos_ >= args_.size();
-	}
-	const std::string &next()
-	{
-		return args_.at(pos_++);
-	}
-	const std::string &value(const std::string &opt)
-	{
-		if (done())
-			throw UsageError(opt + " needs a value");
-		return next();
-	}
-
-    private:
-	const std::vector<std::string> &args_;
-	std::size_t pos_ = 0;
-};
+using vmhost::Args;
 
 StartOptions parse_start(Args &a)
 {

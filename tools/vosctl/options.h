@@ -4,18 +4,16 @@
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "args.h"
 
 namespace vos
 {
 
 // A usage error: vosctl prints it and exits 2, having loaded nothing.
-class UsageError : public std::runtime_error {
-    public:
-	using std::runtime_error::runtime_error;
-};
+using vmhost::UsageError;
 
 struct StartOptions {
 	unsigned ctrl_budget_pct = 5; // --ctrl-budget PCT
@@ -50,10 +48,7 @@ struct Invocation {
 // Parses argv[1..]; throws UsageError with a message that says what to do.
 Invocation parse(const std::vector<std::string> &args);
 
-// Parses a whole decimal number in [min, max]; throws UsageError naming
-// the option otherwise.
-std::uint64_t parse_number(const std::string &what, const std::string &text,
-			   std::uint64_t min, std::uint64_t max);
+using vmhost::parse_number;
 
 extern const char *const usage_text;
 

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "json.h"
+
 namespace vos
 {
 
@@ -75,33 +77,7 @@ double runtime_share_pct(const vos_stats &s, unsigned cls)
 namespace
 {
 
-std::string json_string(const std::string &s)
-{
-	std::string out = "\"";
-
-	for (char ch : s) {
-		switch (ch) {
-		case '"':
-			out += "\\\"";
-			break;
-		case '\\':
-			out += "\\\\";
-			break;
-		case '\n':
-			out += "\\n";
-			break;
-		default:
-			if (static_cast<unsigned char>(ch) < 0x20) {
-				char buf[8];
-				std::snprintf(buf, sizeof(buf), "\\u%04x", ch);
-				out += buf;
-			} else {
-				out += ch;
-			}
-		}
-	}
-	return out + "\"";
-}
+using vmhost::json::quote;
 
 std::string fixed(double v)
 {
@@ -162,8 +138,7 @@ std::string format_json(const Status &st)
 {
 	std::ostringstream o;
 
-	o << "{\"state\":" << json_string(st.state)
-	  << ",\"ops\":" << json_string(st.ops)
+	o << "{\"state\":" << quote(st.state) << ",\"ops\":" << quote(st.ops)
 	  << ",\"running\":" << (st.running ? "true" : "false")
 	  << ",\"pid\":" << st.pid;
 	if (st.have_maps) {
@@ -176,7 +151,7 @@ std::string format_json(const Status &st)
 		  << "},\"classes\":{";
 		for (unsigned cls = 0; cls < VOS_NR_CLASSES; cls++) {
 			const auto &s = st.stats;
-			o << (cls ? "," : "") << json_string(class_name(cls))
+			o << (cls ? "," : "") << quote(class_name(cls))
 			  << ":{\"tasks\":" << st.tasks.nr_tasks[cls]
 			  << ",\"runtime_ns\":" << s.runtime_ns[cls]
 			  << ",\"runtime_pct\":"
