@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "vmem" generic netlink family (Documentation/netlink/specs/vmem.yaml):
+ * pools, ranges, files, poison, configuration, and poison events.
+ * Everything that changes state, and the file and poison lists (they show
+ * tenants' files), needs CAP_SYS_ADMIN.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/dcache.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "vmem.h"
+
+static struct genl_family vmem_family;
+
+enum { VMEM_MCGRP_EVENTS_IDX };
+
+static const struct genl_multicast_group vmem_mcgrps[] = {
+	[VMEM_MCGRP_EVENTS_IDX] = { .name = VMEM_MCGRP_EVENTS, },
+};
+
+static const struct nla_policy vmem_range_policy[VMEM_A_RANGE_MAX + 1] = {
+	[VMEM_A_RANGE_START] = { .type = NLA_U64 },
+	[VMEM_A_RANGE_SIZE] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy vmem_config_policy[VMEM_A_CONFIG_MAX + 1] = {
+	[VMEM_A_CONFIG_SCRUB] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static int vmem_nl_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "vmem: CAP_SYS_ADMIN required");
+	return -EPERM;
+}
+
+static void *vmem_nl_put_header(struct sk_buff *skb,
+				struct netlink_callback *cb, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &vmem_family, NLM_F_MULTI, cmd);
+}
+
+static int vmem_nl_fill_pool(struct sk_buff *skb, struct vmem_pool *pool)
+{
+	u64 total, zeroed, dirty, in_use, bad, meta;
+
+	spin_lock(&pool->lock);
+	total = (u64)pool->nr_total << VMEM_CHUNK_SHIFT;
+	zeroed = (u64)pool->nr_zeroed << VMEM_CHUNK_SHIFT;
+	dirty = (u64)(pool->nr_dirty + pool->nr_scrubbing) << VMEM_CHUNK_SHIFT;
+	in_use = (u64)pool->nr_in_use << VMEM_CHUNK_SHIFT;
+	bad = pool->nr_bad;
+	meta = pool->meta_bytes;
+	spin_unlock(&pool->lock);
+
+	if (nla_put_u32(skb, VMEM_A_POOL_NODE, pool->nid) ||
+	    nla_put_u64_64bit(skb, VMEM_A_POOL_TOTAL_BYTES, total, VMEM_A_POOL_PAD) ||
+	    nla_put_u64_64bit(skb, VMEM_A_POOL_FREE_ZEROED_BYTES, zeroed,
+			      VMEM_A_POOL_PAD) ||
+	    nla_put_u64_64bit(skb, VMEM_A_POOL_FREE_DIRTY_BYTES, dirty,
+			      VMEM_A_POOL_PAD) ||
+	    nla_put_u64_64bit(skb, VMEM_A_POOL_IN_USE_BYTES, in_use,
+			      VMEM_A_POOL_PAD) ||
+	    nla_put_u64_64bit(skb, VMEM_A_POOL_POISONED_PAGES, bad,
+			      VMEM_A_POOL_PAD) ||
+	    nla_put_u64_64bit(skb, VMEM_A_POOL_METADATA_BYTES, meta,
+			      VMEM_A_POOL_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Pools of nodes that have (or had) memory; args[0]: next node. */
+static int vmem_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	int nid;
+	void *hdr;
+
+	for (nid = cb->args[0]; nid < nr_node_ids; nid++) {
+		struct vmem_pool *pool = vmem_pool_get(nid);
+
+		if (!pool || !READ_ONCE(pool->nr_total))
+			continue;
+		hdr = vmem_nl_put_header(skb, cb, VMEM_CMD_POOL_GET);
+		if (!hdr)
+			break;
+		if (vmem_nl_fill_pool(skb, pool)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = nid;
+	return skb->len;
+}
+
+/* args[0]: ranges already sent. */
+static int vmem_nl_range_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vmem_range *range;
+	long idx = 0;
+	void *hdr;
+
+	mutex_lock(&vmem_mutex);
+	list_for_each_entry(range, &vmem_ranges, node) {
+		unsigned int i, used = 0;
+
+		if (idx++ < cb->args[0])
+			continue;
+		for (i = 0; i < range->nr_chunks; i++)
+			used += READ_ONCE(range->chunks[i].state) ==
+				VMEM_CHUNK_IN_USE;
+		hdr = vmem_nl_put_header(skb, cb, VMEM_CMD_RANGE_GET);
+		if (!hdr)
+			goto full;
+		if (nla_put_u64_64bit(skb, VMEM_A_RANGE_START, range->start,
+				      VMEM_A_RANGE_PAD) ||
+		    nla_put_u64_64bit(skb, VMEM_A_RANGE_SIZE, range->size,
+				      VMEM_A_RANGE_PAD) ||
+		    nla_put_u32(skb, VMEM_A_RANGE_NODE, range->pool->nid) ||
+		    nla_put_u64_64bit(skb, VMEM_A_RANGE_IN_USE_BYTES,
+				      (u64)used << VMEM_CHUNK_SHIFT,
+				      VMEM_A_RANGE_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			goto full;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+full:
+	mutex_unlock(&vmem_mutex);
+	return skb->len;
+}
+
+static int vmem_nl_range_add(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	int ret;
+
+	ret = vmem_nl_admin(skb, info->extack);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VMEM_A_RANGE_START) ||
+	    GENL_REQ_ATTR_CHECK(info, VMEM_A_RANGE_SIZE))
+		return -EINVAL;
+	ret = vmem_range_add(nla_get_u64(info->attrs[VMEM_A_RANGE_START]),
+			     nla_get_u64(info->attrs[VMEM_A_RANGE_SIZE]), &why);
+	if (ret && why)
+		NL_SET_ERR_MSG_FMT(info->extack, "%s", why);
+	return ret;
+}
+
+static int vmem_nl_range_del(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	int ret;
+
+	ret = vmem_nl_admin(skb, info->extack);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VMEM_A_RANGE_START))
+		return -EINVAL;
+	ret = vmem_range_del(nla_get_u64(info->attrs[VMEM_A_RANGE_START]),
+			     &why);
+	if (ret && why)
+		NL_SET_ERR_MSG_FMT(info->extack, "%s", why);
+	return ret;
+}
+
+static int vmem_nl_fill_file(struct sk_buff *skb, struct vmem_inode *vi)
+{
+	struct inode *inode = &vi->vfs_inode;
+	struct dentry *dentry = d_find_alias(inode);
+	char *buf = NULL, *path = "";
+	int ret = -EMSGSIZE;
+
+	if (dentry) {
+		buf = kmalloc(PATH_MAX, GFP_KERNEL);
+		if (buf) {
+			path = dentry_path_raw(dentry, buf, PATH_MAX);
+			if (IS_ERR(path))
+				path = "";
+		}
+	}
+	if (nla_put_u32(skb, VMEM_A_FILE_DEV, new_encode_dev(inode->i_sb->s_dev)) ||
+	    nla_put_u64_64bit(skb, VMEM_A_FILE_INO, inode->i_ino, VMEM_A_FILE_PAD) ||
+	    nla_put_string(skb, VMEM_A_FILE_PATH, path) ||
+	    nla_put_u64_64bit(skb, VMEM_A_FILE_SIZE, i_size_read(inode),
+			      VMEM_A_FILE_PAD) ||
+	    nla_put_u32(skb, VMEM_A_FILE_UID,
+			from_kuid_munged(&init_user_ns, inode->i_uid)) ||
+	    nla_put_u32(skb, VMEM_A_FILE_GID,
+			from_kgid_munged(&init_user_ns, inode->i_gid)) ||
+	    nla_put_u32(skb, VMEM_A_FILE_NODE,
+			vi->nid == NUMA_NO_NODE ? VMEM_NODE_ANY : vi->nid) ||
+	    nla_put_u64_64bit(skb, VMEM_A_FILE_MAPS_1G,
+			      atomic64_read(&vi->maps_1g), VMEM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, VMEM_A_FILE_MAPS_2M,
+			      atomic64_read(&vi->maps_2m), VMEM_A_FILE_PAD) ||
+	    nla_put_u64_64bit(skb, VMEM_A_FILE_MAPS_4K,
+			      atomic64_read(&vi->maps_4k), VMEM_A_FILE_PAD) ||
+	    nla_put_u32(skb, VMEM_A_FILE_POISONED_PAGES,
+			vmem_file_unrepaired(vi)))
+		goto out;
+	ret = 0;
+out:
+	kfree(buf);
+	dput(dentry);
+	return ret;
+}
+
+/* The @idx-th file, with a reference, or NULL. */
+static struct inode *vmem_nl_nth_file(long idx)
+{
+	struct inode *inode = NULL;
+	struct vmem_inode *vi;
+
+	spin_lock(&vmem_files_lock);
+	list_for_each_entry(vi, &vmem_files, files) {
+		if (idx--)
+			continue;
+		inode = igrab(&vi->vfs_inode);
+		break;
+	}
+	spin_unlock(&vmem_files_lock);
+	return inode;
+}
+
+/* args[0]: files already sent (a file being freed is skipped). */
+static int vmem_nl_file_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct inode *inode;
+	void *hdr;
+	int ret;
+
+	ret = vmem_nl_admin(cb->skb, cb->extack);
+	if (ret)
+		return ret;
+	for (;;) {
+		inode = vmem_nl_nth_file(cb->args[0]);
+		if (!inode)
+			break;
+		hdr = vmem_nl_put_header(skb, cb, VMEM_CMD_FILE_GET);
+		ret = hdr ? vmem_nl_fill_file(skb, VMEM_I(inode)) : -EMSGSIZE;
+		iput(inode);
+		if (ret) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0]++;
+	}
+	return skb->len;
+}
+
+/*
+ * Poisoned pages, walked range by range, chunk by chunk, bit by bit.
+ * args[0]: pages already sent.
+ */
+static int vmem_nl_poison_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vmem_range *range;
+	long idx = 0;
+	int ret;
+
+	ret = vmem_nl_admin(cb->skb, cb->extack);
+	if (ret)
+		return ret;
+	mutex_lock(&vmem_mutex);
+	list_for_each_entry(range, &vmem_ranges, node) {
+		unsigned int i;
+
+		for (i = 0; i < range->nr_chunks; i++) {
+			struct vmem_chunk *chunk = &range->chunks[i];
+			const unsigned long *bad = vmem_chunk_bad_map(chunk);
+			struct vmem_pool *pool = range->pool;
+			unsigned long b;
+
+			if (!bad)
+				continue;
+			for_each_set_bit(b, bad, VMEM_CHUNK_PAGES) {
+				struct inode *inode = NULL;
+				u32 state = VMEM_POISON_FREE;
+				pgoff_t pgoff = 0;
+				void *hdr;
+
+				if (idx++ < cb->args[0])
+					continue;
+				spin_lock(&pool->lock);
+				if (chunk->state == VMEM_CHUNK_IN_USE &&
+				    chunk->owner) {
+					inode = igrab(&chunk->owner->vfs_inode);
+					pgoff = chunk->index * VMEM_CHUNK_PAGES + b;
+				}
+				spin_unlock(&pool->lock);
+				if (inode)
+					state = vmem_file_repaired(VMEM_I(inode), pgoff) ?
+						VMEM_POISON_REPAIRED :
+						VMEM_POISON_MAPPED;
+				hdr = vmem_nl_put_header(skb, cb,
+							 VMEM_CMD_POISON_GET);
+				ret = !hdr ||
+				      nla_put_u64_64bit(skb, VMEM_A_POISON_PHYS,
+							PFN_PHYS(chunk->pfn + b),
+							VMEM_A_POISON_PAD) ||
+				      nla_put_u32(skb, VMEM_A_POISON_NODE, pool->nid) ||
+				      nla_put_u32(skb, VMEM_A_POISON_STATE, state) ||
+				      (inode &&
+				       (nla_put_u32(skb, VMEM_A_POISON_DEV,
+						    new_encode_dev(inode->i_sb->s_dev)) ||
+					nla_put_u64_64bit(skb, VMEM_A_POISON_INO,
+							  inode->i_ino,
+							  VMEM_A_POISON_PAD) ||
+					nla_put_u64_64bit(skb, VMEM_A_POISON_OFFSET,
+							  (u64)pgoff << PAGE_SHIFT,
+							  VMEM_A_POISON_PAD)));
+				iput(inode);
+				if (ret) {
+					if (hdr)
+						genlmsg_cancel(skb, hdr);
+					goto full;
+				}
+				genlmsg_end(skb, hdr);
+				cb->args[0] = idx;
+			}
+		}
+	}
+full:
+	mutex_unlock(&vmem_mutex);
+	return skb->len;
+}
+
+static int vmem_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_iput(msg, info);
+	if (!hdr ||
+	    nla_put_u8(msg, VMEM_A_CONFIG_SCRUB, READ_ONCE(vmem_scrub_enabled))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int vmem_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret = vmem_nl_admin(skb, info->extack);
+
+	if (ret)
+		return ret;
+	if (info->attrs[VMEM_A_CONFIG_SCRUB])
+		vmem_scrub_set(nla_get_u8(info->attrs[VMEM_A_CONFIG_SCRUB]));
+	return 0;
+}
+
+static const struct genl_ops vmem_ops[] = {
+	{
+		.cmd = VMEM_CMD_POOL_GET,
+		.dumpit = vmem_nl_pool_dump,
+	},
+	{
+		.cmd = VMEM_CMD_RANGE_GET,
+		.dumpit = vmem_nl_range_dump,
+	},
+	{
+		.cmd = VMEM_CMD_RANGE_ADD,
+		.doit = vmem_nl_range_add,
+		.policy = vmem_range_policy,
+		.maxattr = VMEM_A_RANGE_MAX,
+	},
+	{
+		.cmd = VMEM_CMD_RANGE_DEL,
+		.doit = vmem_nl_range_del,
+		.policy = vmem_range_policy,
+		.maxattr = VMEM_A_RANGE_MAX,
+	},
+	{
+		.cmd = VMEM_CMD_FILE_GET,
+		.dumpit = vmem_nl_file_dump,
+	},
+	{
+		.cmd = VMEM_CMD_POISON_GET,
+		.dumpit = vmem_nl_poison_dump,
+	},
+	{
+		.cmd = VMEM_CMD_CONFIG_GET,
+		.doit = vmem_nl_config_get,
+	},
+	{
+		.cmd = VMEM_CMD_CONFIG_SET,
+		.doit = vmem_nl_config_set,
+		.policy = vmem_config_policy,
+		.maxattr = VMEM_A_CONFIG_MAX,
+	},
+};
+
+static struct genl_family vmem_family __ro_after_init = {
+	.name = VMEM_GENL_NAME,
+	.version = VMEM_GENL_VERSION,
+	.module = THIS_MODULE,
+	.ops = vmem_ops,
+	.n_ops = ARRAY_SIZE(vmem_ops),
+	.resv_start_op = __VMEM_CMD_MAX,
+	.mcgrps = vmem_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vmem_mcgrps),
+};
+
+void vmem_nl_poison_event(struct vmem_chunk *chunk, unsigned long pfn,
+			  dev_t dev, unsigned long ino, u64 offset,
+			  unsigned int signalled)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&vmem_family, &init_net, VMEM_MCGRP_EVENTS_IDX))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &vmem_family, 0, VMEM_CMD_POISON_NTF);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, VMEM_A_POISON_PHYS, PFN_PHYS(pfn),
+			      VMEM_A_POISON_PAD) ||
+	    nla_put_u32(msg, VMEM_A_POISON_NODE, chunk->range->pool->nid) ||
+	    nla_put_u32(msg, VMEM_A_POISON_STATE,
+			ino ? VMEM_POISON_MAPPED : VMEM_POISON_FREE) ||
+	    (ino && (nla_put_u32(msg, VMEM_A_POISON_DEV, new_encode_dev(dev)) ||
+		     nla_put_u64_64bit(msg, VMEM_A_POISON_INO, ino,
+				       VMEM_A_POISON_PAD) ||
+		     nla_put_u64_64bit(msg, VMEM_A_POISON_OFFSET, offset,
+				       VMEM_A_POISON_PAD))) ||
+	    nla_put_u32(msg, VMEM_A_POISON_SIGNALLED, signalled)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&vmem_family, msg, 0, VMEM_MCGRP_EVENTS_IDX,
+			  GFP_KERNEL);
+}
+
+int vmem_nl_init(void)
+{
+	return genl_register_family(&vmem_family);
+}
+
+void vmem_nl_exit(void)
+{
+	genl_unregister_family(&vmem_family);
+}
