@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+// vmemctl: show and control VMEM, the vmem module's guest memory pools,
+// over its generic netlink family "vmem" (uapi/vmhost/vmem.h).
+//
+// Exit status: 0 success, 1 the kernel refused or the operation failed,
+// 2 bad usage, 3 the vmem module is not loaded. Output reaches stdout only
+// once the whole answer is in, so a failure never leaves half a table.
+#include <signal.h>
+#include <vmhost/vmem.h>
+
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "format.h"
+#include "genl.h"
+#include "objects.h"
+#include "options.h"
+
+namespace vmem
+{
+namespace
+{
+
+namespace genl = vmhost::genl;
+
+constexpr const char *kVersion = "0.1";
+
+genl::Socket open_vmem()
+{
+	return genl::Socket(VMEM_GENL_NAME, VMEM_GENL_VERSION);
+}
+
+template <class T>
+std::vector<T> dump(genl::Socket &s, std::uint8_t cmd, int maxattr,
+		    T (*decode)(const genl::Attrs &))
+{
+	std::vector<T> items;
+
+	s.dump(cmd, maxattr, {},
+	       [&](const genl::Attrs &a) { items.push_back(decode(a)); });
+	return items;
+}
+
+// Runs one request; returns what to print.
+std::string run(const Invocation &inv)
+{
+	genl::Socket s = open_vmem();
+
+	switch (inv.command) {
+	case Command::PoolShow:
+		return format_pools(dump(s, VMEM_CMD_POOL_GET, VMEM_A_POOL_MAX,
+					 decode_pool),
+				    inv.json);
+	case Command::RangeShow:
+		return format_ranges(dump(s, VMEM_CMD_RANGE_GET,
+					  VMEM_A_RANGE_MAX, decode_range),
+				     inv.json);
+	case Command::FileList:
+		return format_files(dump(s, VMEM_CMD_FILE_GET, VMEM_A_FILE_MAX,
+					 decode_file),
+				    inv.json);
+	case Command::PoisonList:
+		return format_poison(dump(s, VMEM_CMD_POISON_GET,
+					  VMEM_A_POISON_MAX, decode_poison),
+				     inv.json);
+	case Command::RangeAdd:
+		s.request(VMEM_CMD_RANGE_ADD, VMEM_A_RANGE_MAX,
+			  [&](genl::Message &m) {
+				  m.put_u64(VMEM_A_RANGE_START, inv.start);
+				  m.put_u64(VMEM_A_RANGE_SIZE, inv.size);
+			  });
+		return "";
+	case Command::RangeDel:
+		s.request(VMEM_CMD_RANGE_DEL, VMEM_A_RANGE_MAX,
+			  [&](genl::Message &m) {
+				  m.put_u64(VMEM_A_RANGE_START, inv.start);
+			  });
+		return "";
+	case Command::ConfigShow: {
+		std::optional<Config> c;
+
+		s.request(VMEM_CMD_CONFIG_GET, VMEM_A_CONFIG_MAX, {},
+			  [&](const genl::Attrs &a) { c = decode_config(a); });
+		if (!c)
+			throw genl::Error(genl::ErrorKind::Protocol, EPROTO, "",
+					  "the vmem module sent no "
+					  "configuration");
+		return format_config(*c, inv.json);
+	}
+	case Command::ConfigSet:
+		s.request(VMEM_CMD_CONFIG_SET, VMEM_A_CONFIG_MAX,
+			  [&](genl::Message &m) {
+				  m.put_u8(VMEM_A_CONFIG_SCRUB, inv.scrub);
+			  });
+		return "";
+	default:
+		return "";
+	}
+}
+
+volatile sig_atomic_t stop_requested;
+
+void on_signal(int)
+{
+	stop_requested = 1;
+}
+
+// Prints each poison event as it arrives until SIGINT or SIGTERM.
+void monitor(bool json)
+{
+	struct sigaction sa = {};
+	sigset_t stop_signals, wait_mask;
+
+	// Blocked except while waiting: a signal is never lost between the
+	// check and the wait, nor kills vmemctl while it sets up.
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, nullptr);
+	sigaction(SIGTERM, &sa, nullptr);
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+
+	genl::Socket s = open_vmem();
+	s.subscribe(VMEM_MCGRP_EVENTS);
+	s.listen(
+		VMEM_A_POISON_MAX,
+		[&](const genl::Attrs &a) {
+			if (a.cmd() != VMEM_CMD_POISON_NTF)
+				return;
+			std::cout << format_event(decode_poison(a), json)
+				  << std::flush;
+		},
+		[] { return stop_requested != 0; }, &wait_mask,
+		[] {
+			std::cerr << "vmemctl: monitor: events were lost "
+				     "(receive buffer overrun)\n";
+		});
+}
+
+} // namespace
+} // namespace vmem
+
+int main(int argc, char **argv)
+{
+	using namespace vmem;
+	std::vector<std::string> args(argv + 1, argv + argc);
+	Invocation inv;
+
+	try {
+		inv = parse(args);
+	} catch (const UsageError &e) {
+		std::cerr << "vmemctl: " << e.what()
+			  << "\nTry 'vmemctl --help' for more information.\n";
+		return 2;
+	}
+
+	try {
+		switch (inv.command) {
+		case Command::Help:
+			std::cout << usage_text;
+			return 0;
+		case Command::Version:
+			std::cout << "vmemctl " << kVersion << "\n";
+			return 0;
+		case Command::Monitor:
+			monitor(inv.json);
+			return 0;
+		default:
+			std::cout << run(inv) << std::flush;
+			if (!std::cout)
+				throw std::runtime_error("cannot write the "
+							 "output");
+			return 0;
+		}
+	} catch (const vmhost::genl::Error &e) {
+		if (e.kind() == vmhost::genl::ErrorKind::FamilyNotFound) {
+			std::cerr << "vmemctl: the vmem module is not loaded "
+				     "(no generic netlink family \""
+				  << VMEM_GENL_NAME << "\")\n";
+			return 3;
+		}
+		std::cerr << "vmemctl: " << command_name(inv.command) << ": "
+			  << e.what() << "\n";
+		return 1;
+	} catch (const std::exception &e) {
+		std::cerr << "vmemctl: " << command_name(inv.command) << ": "
+			  << e.what() << "\n";
+		return 1;
+	}
+}
