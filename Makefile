@@ -14,6 +14,7 @@
 #   make compile-check        W=1 module builds against the test kernel and
 #                             Debian's stock linux-headers-6.12
 #   make bench-vos            VOS against the fair class, same test host, same run
+#   make bench-vmem           vmemfs against hugetlbfs (1G, 2M) and 4 KiB pages
 #   make deps                 install the Debian packages vmhost needs
 #   make test-kernel          build (or find cached) the test kernel
 #
@@ -27,7 +28,8 @@ BUILD := $(CURDIR)/build
 VMTEST := tools/testing/vmtest
 
 .PHONY: all modules modules_install tools tools_install install clean \
-	check run shell lint compile-check deps test-kernel help bench-vos
+	check run shell lint compile-check deps test-kernel help bench-vos \
+	bench-vmem
 
 all: modules tools
 
@@ -59,6 +61,7 @@ tools_install: tools
 	fi
 
 install: modules_install tools_install
+	install -D -m 0644 mm/vmem/vmem.4 $(DESTDIR)$(PREFIX)/share/man/man4/vmem.4
 
 clean:
 	-[ ! -f $(KDIR)/Makefile ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -73,8 +76,10 @@ test-kernel: deps
 check: deps tools
 	$(VMTEST) check $(if $(V),-v) $(SUITES)
 
-run: deps
-	$(VMTEST) run
+# The demo claims 2 GiB for VMEM (memmap=2G$4G) and boots its QEMU guest.
+run: deps tools
+	$(MAKE) -C selftests/vmem guest/marker.elf
+	$(VMTEST) run --mem 4G --memmap '2G$$4G'
 
 shell: deps
 	$(VMTEST) run --shell
@@ -89,5 +94,13 @@ bench-vos: deps tools
 	$(MAKE) -C selftests/vos KDIR=$$(tools/testing/kernel/build | tail -n 1)/src
 	tools/testing/bench/run vos --cpus 2 --mem 2G --timeout 1800
 
+# 10 GiB guest: 4 GiB reserved for vmem, 2 x 1 GiB and 512 x 2 MiB hugetlb
+# pages, and 3 GiB left for the test host itself.
+bench-vmem: deps tools
+	$(MAKE) -C selftests/vmem KDIR=$$(tools/testing/kernel/build | tail -n 1)/src
+	tools/testing/bench/run vmem --cpus 2 --mem 10G --memmap '4G$$4G' \
+		--append 'hugepagesz=1G hugepages=2 hugepagesz=2M hugepages=512' \
+		--timeout 1800
+
 help:
-	@sed -n '3,21s/^# \{0,1\}//p' Makefile
+	@sed -n '3,22s/^# \{0,1\}//p' Makefile
