@@ -21,8 +21,12 @@
  * Classification is cached per task and recomputed when the task is
  * renamed, moves to another cgroup, or vosctl changes the rules (a new
  * generation in the generation map).
+ *
+ * Written against Linux 6.12's sched_ext kfuncs; the ones later kernels
+ * renamed are called through the vos_*() wrappers of compat.h.
  */
 #include <scx/common.bpf.h>
+#include "compat.h"
 #include "vos.h"
 
 char _license[] SEC("license") = "GPL";
@@ -374,9 +378,9 @@ s32 BPF_STRUCT_OPS(vos_select_cpu, struct task_struct *p, s32 prev_cpu,
 	cls = task_class(p, tc);
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &idle);
 	if (idle && !(cls == VOS_CLASS_CTRL && cfg.stall_ctrl))
-		scx_bpf_dispatch(p, SCX_DSQ_LOCAL,
-				 cls == VOS_CLASS_VCPU ? cfg.vcpu_slice_ns :
-							 SCX_SLICE_DFL, 0);
+		vos_dsq_insert(p, SCX_DSQ_LOCAL,
+			       cls == VOS_CLASS_VCPU ? cfg.vcpu_slice_ns :
+						       SCX_SLICE_DFL, 0);
 	return cpu;
 }
 
@@ -404,15 +408,15 @@ void BPF_STRUCT_OPS(vos_enqueue, struct task_struct *p, u64 enq_flags)
 
 	switch (cls) {
 	case VOS_CLASS_KTHREAD:
-		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
+		vos_dsq_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
 		return;
 	case VOS_CLASS_VCPU:
-		scx_bpf_dispatch_vtime(p, VCPU_DSQ, cfg.vcpu_slice_ns,
-				       vm_vtime_key(p), enq_flags);
+		vos_dsq_insert_vtime(p, VCPU_DSQ, cfg.vcpu_slice_ns,
+				     vm_vtime_key(p), enq_flags);
 		kick_for_vcpu(p);
 		return;
 	default:
-		scx_bpf_dispatch(p, CTRL_DSQ, cfg.ctrl_slice_ns, enq_flags);
+		vos_dsq_insert(p, CTRL_DSQ, cfg.ctrl_slice_ns, enq_flags);
 		if (cfg.stall_ctrl)
 			return;
 		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
@@ -452,14 +456,14 @@ void BPF_STRUCT_OPS(vos_dispatch, s32 cpu, struct task_struct *prev)
 		/* Contention: CTRL gets its guard and its budget, no more. */
 		if (ctrl_starving(t)) {
 			cc->next_mode = CTRL_GUARD;
-			if (scx_bpf_consume(CTRL_DSQ)) {
+			if (vos_dsq_move_to_local(CTRL_DSQ)) {
 				s->guard_runs++;
 				return;
 			}
 		}
 		if (cc->tokens >= (s64)(cfg.ctrl_slice_ns / 2)) {
 			cc->next_mode = CTRL_BUDGET;
-			if (scx_bpf_consume(CTRL_DSQ)) {
+			if (vos_dsq_move_to_local(CTRL_DSQ)) {
 				s->budget_runs++;
 				return;
 			}
@@ -467,7 +471,7 @@ void BPF_STRUCT_OPS(vos_dispatch, s32 cpu, struct task_struct *prev)
 		cc->next_mode = CTRL_FREE;
 		s->throttles++;
 	}
-	if (scx_bpf_consume(VCPU_DSQ))
+	if (vos_dsq_move_to_local(VCPU_DSQ))
 		return;
 	if (prev_vcpu) {
 		/* No other vCPU wants this CPU: keep running @prev. */
@@ -475,7 +479,7 @@ void BPF_STRUCT_OPS(vos_dispatch, s32 cpu, struct task_struct *prev)
 		return;
 	}
 	if (!cfg.stall_ctrl)
-		scx_bpf_consume(CTRL_DSQ);
+		vos_dsq_move_to_local(CTRL_DSQ);
 }
 
 static void record_wait(struct task_ctx *tc, u32 cls, u64 t)
