@@ -32,6 +32,7 @@
 #define GIB (1024UL * 1024 * 1024)
 #define PG 4096UL
 #define PAGES_PER_GIB (GIB / PG)
+#define MONITOR_LOG "/tmp/vmem-monitor.json"
 
 static const char *mnt(void)
 {
@@ -420,7 +421,7 @@ TEST_F(vmemf, poison_costs_4k)
 	__u64 bad_pfn, val, i;
 	__u8 *p, *v, *bad;
 	unsigned long lost = 0;
-	pid_t child;
+	pid_t child, monitor;
 	FILE *f;
 
 	if (access("/sys/kernel/debug/hwpoison/corrupt-pfn", W_OK))
@@ -460,6 +461,19 @@ TEST_F(vmemf, poison_costs_4k)
 	}
 	ASSERT_EQ(1, read(ready[0], out, 1));
 
+	/* vmemctl monitor reports the event. */
+	monitor = fork();
+	ASSERT_LE(0, monitor);
+	if (monitor == 0) {
+		int fd = open(MONITOR_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(126);
+		execlp("vmemctl", "vmemctl", "-j", "monitor", NULL);
+		_exit(127);
+	}
+	sleep(2);	/* let it subscribe */
+
 	f = fopen("/sys/kernel/debug/hwpoison/corrupt-pfn", "w");
 	ASSERT_NE(NULL, f);
 	fprintf(f, "%#llx\n", (unsigned long long)bad_pfn);
@@ -474,6 +488,20 @@ TEST_F(vmemf, poison_costs_4k)
 	ASSERT_EQ(child, waitpid(child, &st, 0));
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		TH_LOG("other process: status %#x (12: no AO, 13: wrong address/lsb)", st);
+
+	sleep(1);
+	kill(monitor, SIGTERM);
+	ASSERT_EQ(monitor, waitpid(monitor, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("vmemctl monitor: status %#x", st);
+	f = fopen(MONITOR_LOG, "r");
+	ASSERT_NE(NULL, f);
+	out[fread(out, 1, sizeof(out) - 1, f)] = 0;
+	fclose(f);
+	snprintf(needle, sizeof(needle), "\"phys\":%llu",
+		 (unsigned long long)bad_pfn * PG);
+	EXPECT_NE(NULL, strstr(out, needle)) TH_LOG("monitor printed: %s", out);
+	EXPECT_NE(NULL, strstr(out, "\"signalled\":2")) TH_LOG("%s", out);
 
 	/* The consumer: action required, exact address, 4 KiB. */
 	SIG_SET(sig_code, 0);
