@@ -259,6 +259,24 @@ static int vmem_nl_file_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* The attributes of one poisoned page; @ino 0 when it is in no file. */
+static int vmem_nl_put_poison(struct sk_buff *skb, u64 phys, int nid,
+			      u32 state, dev_t dev, unsigned long ino,
+			      u64 offset)
+{
+	if (nla_put_u64_64bit(skb, VMEM_A_POISON_PHYS, phys, VMEM_A_POISON_PAD) ||
+	    nla_put_u32(skb, VMEM_A_POISON_NODE, nid) ||
+	    nla_put_u32(skb, VMEM_A_POISON_STATE, state))
+		return -EMSGSIZE;
+	if (ino &&
+	    (nla_put_u32(skb, VMEM_A_POISON_DEV, new_encode_dev(dev)) ||
+	     nla_put_u64_64bit(skb, VMEM_A_POISON_INO, ino, VMEM_A_POISON_PAD) ||
+	     nla_put_u64_64bit(skb, VMEM_A_POISON_OFFSET, offset,
+			       VMEM_A_POISON_PAD)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /*
  * Poisoned pages, walked range by range, chunk by chunk, bit by bit.
  * args[0]: pages already sent.
@@ -306,20 +324,11 @@ static int vmem_nl_poison_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				hdr = vmem_nl_put_header(skb, cb,
 							 VMEM_CMD_POISON_GET);
 				ret = !hdr ||
-				      nla_put_u64_64bit(skb, VMEM_A_POISON_PHYS,
-							PFN_PHYS(chunk->pfn + b),
-							VMEM_A_POISON_PAD) ||
-				      nla_put_u32(skb, VMEM_A_POISON_NODE, pool->nid) ||
-				      nla_put_u32(skb, VMEM_A_POISON_STATE, state) ||
-				      (inode &&
-				       (nla_put_u32(skb, VMEM_A_POISON_DEV,
-						    new_encode_dev(inode->i_sb->s_dev)) ||
-					nla_put_u64_64bit(skb, VMEM_A_POISON_INO,
-							  inode->i_ino,
-							  VMEM_A_POISON_PAD) ||
-					nla_put_u64_64bit(skb, VMEM_A_POISON_OFFSET,
-							  (u64)pgoff << PAGE_SHIFT,
-							  VMEM_A_POISON_PAD)));
+				      vmem_nl_put_poison(skb, PFN_PHYS(chunk->pfn + b),
+							 pool->nid, state,
+							 inode ? inode->i_sb->s_dev : 0,
+							 inode ? inode->i_ino : 0,
+							 (u64)pgoff << PAGE_SHIFT);
 				iput(inode);
 				if (ret) {
 					if (hdr)
@@ -431,16 +440,9 @@ void vmem_nl_poison_event(struct vmem_chunk *chunk, unsigned long pfn,
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &vmem_family, 0, VMEM_CMD_POISON_NTF);
 	if (!hdr ||
-	    nla_put_u64_64bit(msg, VMEM_A_POISON_PHYS, PFN_PHYS(pfn),
-			      VMEM_A_POISON_PAD) ||
-	    nla_put_u32(msg, VMEM_A_POISON_NODE, chunk->range->pool->nid) ||
-	    nla_put_u32(msg, VMEM_A_POISON_STATE,
-			ino ? VMEM_POISON_MAPPED : VMEM_POISON_FREE) ||
-	    (ino && (nla_put_u32(msg, VMEM_A_POISON_DEV, new_encode_dev(dev)) ||
-		     nla_put_u64_64bit(msg, VMEM_A_POISON_INO, ino,
-				       VMEM_A_POISON_PAD) ||
-		     nla_put_u64_64bit(msg, VMEM_A_POISON_OFFSET, offset,
-				       VMEM_A_POISON_PAD))) ||
+	    vmem_nl_put_poison(msg, PFN_PHYS(pfn), chunk->range->pool->nid,
+			       ino ? VMEM_POISON_MAPPED : VMEM_POISON_FREE, dev,
+			       ino, offset) ||
 	    nla_put_u32(msg, VMEM_A_POISON_SIGNALLED, signalled)) {
 		nlmsg_free(msg);
 		return;

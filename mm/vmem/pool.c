@@ -107,15 +107,28 @@ static void vmem_pool_queue(struct list_head *list, struct vmem_chunk *chunk)
 		list_add(&chunk->node, list);
 }
 
+/* Put a free chunk on the zeroed or the dirty list. */
+static void vmem_pool_free_locked(struct vmem_pool *pool,
+				  struct vmem_chunk *chunk, bool zeroed)
+{
+	if (zeroed) {
+		chunk->state = VMEM_CHUNK_ZEROED;
+		vmem_pool_queue(&pool->zeroed, chunk);
+		pool->nr_zeroed++;
+	} else {
+		chunk->state = VMEM_CHUNK_DIRTY;
+		vmem_pool_queue(&pool->dirty, chunk);
+		pool->nr_dirty++;
+	}
+}
+
 /* A new chunk's contents are unknown: it starts dirty. */
 void vmem_pool_add_chunk(struct vmem_pool *pool, struct vmem_chunk *chunk)
 {
 	spin_lock(&pool->lock);
-	chunk->state = VMEM_CHUNK_DIRTY;
 	chunk->owner = NULL;
-	vmem_pool_queue(&pool->dirty, chunk);
+	vmem_pool_free_locked(pool, chunk, false);
 	pool->nr_total++;
-	pool->nr_dirty++;
 	pool->nr_bad += chunk->nr_bad;
 	spin_unlock(&pool->lock);
 }
@@ -178,15 +191,7 @@ void vmem_pool_put(struct vmem_pool *pool, struct vmem_chunk *chunk,
 	spin_lock(&pool->lock);
 	chunk->owner = NULL;
 	pool->nr_in_use--;
-	if (zeroed) {
-		chunk->state = VMEM_CHUNK_ZEROED;
-		vmem_pool_queue(&pool->zeroed, chunk);
-		pool->nr_zeroed++;
-	} else {
-		chunk->state = VMEM_CHUNK_DIRTY;
-		vmem_pool_queue(&pool->dirty, chunk);
-		pool->nr_dirty++;
-	}
+	vmem_pool_free_locked(pool, chunk, zeroed);
 	spin_unlock(&pool->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vmem_pool_put);
@@ -216,10 +221,9 @@ void vmem_pool_end_scrub(struct vmem_pool *pool, struct vmem_chunk *chunk,
 	spin_lock(&pool->lock);
 	pool->nr_scrubbing--;
 	if (zeroed) {
-		chunk->state = VMEM_CHUNK_ZEROED;
-		vmem_pool_queue(&pool->zeroed, chunk);
-		pool->nr_zeroed++;
+		vmem_pool_free_locked(pool, chunk, true);
 	} else {
+		/* Still pinned: behind the other dirty chunks, not in front. */
 		chunk->state = VMEM_CHUNK_DIRTY;
 		list_add_tail(&chunk->node, &pool->dirty);
 		pool->nr_dirty++;

@@ -5,11 +5,15 @@
  * file system and prints one JSON object:
  *
  *   vmem_bench populate PATH BYTES
- *	create PATH, size it, map it shared and populate it for writing
- *	(MADV_POPULATE_WRITE); {"ms": ..., "ms_per_gib": ...}
+ *	create PATH, size it, map it shared and write one byte every 2 MiB
+ *	(the smallest huge page compared), after which every page is mapped
+ *	and no access faults again; {"ms": ..., "ms_per_gib": ...}
+ *   vmem_bench populate-madv PATH BYTES
+ *	the same with MADV_POPULATE_WRITE instead (QEMU's prealloc=on)
  *   vmem_bench pagetables PATH|anon BYTES
  *	the same, but report how much page-table memory the mapping cost
- *	(PageTables in /proc/meminfo); {"pagetable_bytes": ...}
+ *	this process (VmPTE in /proc/self/status: its page tables at every
+ *	level); {"pagetable_bytes": ...}
  *   vmem_bench poison PATH BYTES
  *	fill a file, inject one memory error (hwpoison-inject corrupt-pfn)
  *	in its middle, then try every 4 KiB page; {"lost_bytes": ..., ...}
@@ -20,6 +24,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/types.h>
 #include <stdio.h>
@@ -31,11 +36,14 @@
 #include <sys/prctl.h>
 #include <sys/statfs.h>
 
+#include "pagemap.h"
+
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
 #define HUGETLBFS_MAGIC 0x958458f6
 #define PG 4096UL
+#define HUGE_2M (2UL * 1024 * 1024)
 #define GIB (1024UL * 1024 * 1024)
 
 static void die(const char *what)
@@ -52,15 +60,16 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static long meminfo_kb(const char *key)
+/* A "Key:   N kB" line of /proc/self/status, in kB. */
+static long status_kb(const char *key)
 {
 	char line[256];
 	size_t n = strlen(key);
 	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
+	FILE *f = fopen("/proc/self/status", "r");
 
 	if (!f)
-		die("/proc/meminfo");
+		die("/proc/self/status");
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, key, n) && line[n] == ':') {
 			v = strtol(line + n + 1, NULL, 10);
@@ -71,9 +80,13 @@ static long meminfo_kb(const char *key)
 	return v;
 }
 
-/* Create, size and map @path (or anonymous memory) and populate it. */
-static __u8 *map_populated(const char *path, size_t len, double *ms)
+/*
+ * Create, size and map @path (or anonymous memory) and populate it: with
+ * MADV_POPULATE_WRITE when @madv, else by a write every 2 MiB.
+ */
+static __u8 *map_populated(const char *path, size_t len, double *ms, bool madv)
 {
+	size_t i;
 	double t0 = now_ms();
 	__u8 *p;
 	int fd;
@@ -97,8 +110,13 @@ static __u8 *map_populated(const char *path, size_t len, double *ms)
 			die("mmap");
 		close(fd);
 	}
-	if (madvise(p, len, MADV_POPULATE_WRITE))
-		die("MADV_POPULATE_WRITE");
+	if (madv) {
+		if (madvise(p, len, MADV_POPULATE_WRITE))
+			die("MADV_POPULATE_WRITE");
+	} else {
+		for (i = 0; i < len; i += HUGE_2M)
+			__atomic_store_n(p + i, 1, __ATOMIC_RELAXED);
+	}
 	if (ms)
 		*ms = now_ms() - t0;
 	return p;
@@ -111,10 +129,10 @@ static void unmap_remove(const char *path, __u8 *p, size_t len)
 		unlink(path);
 }
 
-static int cmd_populate(const char *path, size_t len)
+static int cmd_populate(const char *path, size_t len, bool madv)
 {
 	double ms;
-	__u8 *p = map_populated(path, len, &ms);
+	__u8 *p = map_populated(path, len, &ms, madv);
 
 	unmap_remove(path, p, len);
 	printf("{\"ms\":%.3f,\"ms_per_gib\":%.3f}\n", ms, ms * GIB / len);
@@ -123,30 +141,14 @@ static int cmd_populate(const char *path, size_t len)
 
 static int cmd_pagetables(const char *path, size_t len)
 {
-	long before = meminfo_kb("PageTables"), after;
-	__u8 *p = map_populated(path, len, NULL);
+	long before = status_kb("VmPTE"), after;
+	__u8 *p = map_populated(path, len, NULL, true);
 
-	after = meminfo_kb("PageTables");
+	after = status_kb("VmPTE");
 	unmap_remove(path, p, len);
 	printf("{\"pagetable_bytes\":%ld,\"mapped_bytes\":%zu}\n",
 	       (after - before) * 1024, len);
 	return 0;
-}
-
-static __u64 pfn_of(const void *addr)
-{
-	__u64 ent = 0;
-	int fd;
-
-	/* pagemap shows only mapped pages */
-	__atomic_load_n((const __u8 *)addr, __ATOMIC_RELAXED);
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0)
-		die("pagemap");
-	if (pread(fd, &ent, sizeof(ent), (uintptr_t)addr / PG * 8) != sizeof(ent))
-		die("pagemap read");
-	close(fd);
-	return (ent & (1ULL << 63)) ? ent & ((1ULL << 55) - 1) : 0;
 }
 
 static sigjmp_buf jmp;
@@ -172,7 +174,7 @@ static int cmd_poison(const char *path, size_t len)
 	/* Count what is lost when we touch it, not what a signal killed. */
 	prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_LATE, 0, 0);
 	sigaction(SIGBUS, &sa, NULL);
-	p = map_populated(path, len, NULL);
+	p = map_populated(path, len, NULL, true);
 	for (i = 0; i < len / PG; i++)
 		*(__u64 *)(p + i * PG) = i;
 
@@ -224,7 +226,8 @@ int main(int argc, char **argv)
 	size_t len;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: vmem_bench populate|pagetables|poison PATH BYTES\n");
+		fprintf(stderr, "usage: vmem_bench %s PATH BYTES\n",
+			"populate|populate-madv|pagetables|poison");
 		return 2;
 	}
 	len = strtoull(argv[3], NULL, 0);
@@ -233,7 +236,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "populate"))
-		return cmd_populate(argv[2], len);
+		return cmd_populate(argv[2], len, false);
+	if (!strcmp(argv[1], "populate-madv"))
+		return cmd_populate(argv[2], len, true);
 	if (!strcmp(argv[1], "pagetables"))
 		return cmd_pagetables(argv[2], len);
 	if (!strcmp(argv[1], "poison"))

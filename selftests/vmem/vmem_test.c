@@ -28,6 +28,7 @@
 #include <vmhost/vmem.h>
 
 #include "kselftest_harness.h"
+#include "pagemap.h"
 
 #define GIB (1024UL * 1024 * 1024)
 #define PG 4096UL
@@ -60,26 +61,6 @@ static int file_info(int fd, struct vmem_file_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	return ioctl(fd, VMEM_IOC_FILE_INFO, info);
-}
-
-/*
- * Physical frame behind @addr from /proc/self/pagemap (root), or 0. The
- * page is touched first: pagemap reports only what is mapped.
- */
-static __u64 pfn_of(const void *addr)
-{
-	__u64 ent = 0;
-	int fd;
-
-	__atomic_load_n((const __u8 *)addr, __ATOMIC_RELAXED);
-	fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &ent, sizeof(ent), (uintptr_t)addr / PG * 8) != sizeof(ent))
-		ent = 0;
-	close(fd);
-	return (ent & (1ULL << 63)) ? ent & ((1ULL << 55) - 1) : 0;
 }
 
 /*
