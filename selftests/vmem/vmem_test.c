@@ -544,6 +544,56 @@ TEST_F(vmemf, poison_costs_4k)
 	signal(SIGBUS, SIG_DFL);
 }
 
+/*
+ * A machine check raised on the test host's (virtual) CPU by QEMU's "mce"
+ * monitor command: an action-optional memory error (SRAO, memory scrubbing,
+ * physical address valid, lsb 12) for one of our pages. The kernel's MCE
+ * handler calls memory_failure(); the process mapping the page must get
+ * BUS_MCEERR_AO at its address, then BUS_MCEERR_AR when it touches it.
+ */
+TEST_F(vmemf, machine_check_reaches_the_mapper)
+{
+	const unsigned long bad_page = 4242;
+	char cmd[256], out[1024];
+	__u64 pfn, val;
+	__u8 *p, *v;
+	int i;
+
+	if (run("command -v vmhost-qmp >/dev/null", NULL, 0))
+		SKIP(return, "no QMP channel to the test host's QEMU");
+	catch_sigbus();
+	ASSERT_EQ(0, ftruncate(self->fd, GIB));
+	p = mmap(NULL, GIB, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = -1; i <= 1; i++)
+		*(__u64 *)(p + (bad_page + i) * PG) = bad_page + i;
+	v = map_4k_view(self->fd, GIB);
+	ASSERT_NE(NULL, v);
+	pfn = pfn_of(v + bad_page * PG);
+	munmap(v, GIB);
+	ASSERT_NE(0, pfn);
+
+	SIG_SET(sig_code, 0);
+	snprintf(cmd, sizeof(cmd),
+		 "vmhost-qmp hmp 'mce 0 9 0xbd000000000000c0 0x5 %#llx 0x8c' 2>&1",
+		 (unsigned long long)pfn * PG);
+	ASSERT_EQ(0, run(cmd, out, sizeof(out))) TH_LOG("%s: %s", cmd, out);
+	for (i = 0; i < 200 && !SIG_GET(sig_code); i++)
+		usleep(50000);
+	EXPECT_EQ(BUS_MCEERR_AO, SIG_GET(sig_code));
+	EXPECT_EQ(p + bad_page * PG, SIG_GET(sig_addr));
+	EXPECT_EQ(12, SIG_GET(sig_lsb));
+
+	EXPECT_EQ(-1, probe((__u64 *)(p + bad_page * PG), &val));
+	EXPECT_EQ(BUS_MCEERR_AR, SIG_GET(sig_code));
+	EXPECT_EQ(0, probe((__u64 *)(p + (bad_page - 1) * PG), &val));
+	EXPECT_EQ(bad_page - 1, val);
+	EXPECT_EQ(0, probe((__u64 *)(p + (bad_page + 1) * PG), &val));
+	EXPECT_EQ(bad_page + 1, val);
+	munmap(p, GIB);
+	signal(SIGBUS, SIG_DFL);
+}
+
 /* Generic netlink requests straight to the kernel, bypassing vmemctl. */
 static int genl_request(int cmd, int attr, int width, __u64 value)
 {

@@ -9,6 +9,9 @@ A suite is a directory with
               vm_cpus=N  vm_mem=SIZE  vm_memmap=SIZE$START ...
               vm_append=KERNEL PARAMETERS   vm_devices=nvme-sriov rxe-net
               kmemleak=1          scan for leaks after the run
+              vm_tcg_cpu=MODEL    -cpu under TCG (default max), e.g.
+                                  max,vendor=GenuineIntel for Intel's
+                                  machine-check severities
               where=host          run on this machine instead (a suite that
                                   drives test hosts itself)
               console_allow=REGEX a known upstream splat this suite triggers:
@@ -63,6 +66,7 @@ def read_settings(path):
 
 def host_spec(settings, path):
     known = {'timeout', 'vm_cpus', 'vm_mem', 'vm_memmap', 'vm_append',
+             'vm_tcg_cpu',
              'vm_devices', 'kmemleak', 'where', 'console_allow'}
     unknown = set(settings) - known
     if unknown:
@@ -75,6 +79,7 @@ def host_spec(settings, path):
     spec.append = shlex.split(settings.get('vm_append', ''))
     spec.devices = settings.get('vm_devices', '').split()
     spec.kmemleak = settings.get('kmemleak', '0') == '1'
+    spec.tcg_cpu = settings.get('vm_tcg_cpu', spec.tcg_cpu)
     spec.validate()
     return spec
 

@@ -63,6 +63,7 @@ class HostSpec:
     devices: list = field(default_factory=list)  # 'nvme-sriov', 'rxe-net'
     timeout: int = 300
     kmemleak: bool = False                       # scan for leaks at the end
+    tcg_cpu: str = 'max'                         # -cpu under TCG
 
     DEVICES = ('nvme-sriov', 'rxe-net')
 
@@ -208,7 +209,7 @@ class TestHost:
         if self.accel == 'kvm':
             accel = ['-accel', 'kvm', '-cpu', 'host']
         else:
-            accel = ['-accel', 'tcg,thread=multi', '-cpu', 'max']
+            accel = ['-accel', 'tcg,thread=multi', '-cpu', spec.tcg_cpu]
         args = [QEMU, '-machine', 'q35', *accel,
                 '-smp', str(spec.cpus), '-m', spec.mem,
                 '-nodefaults', '-no-user-config', '-display', 'none',
