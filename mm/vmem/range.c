@@ -353,6 +353,13 @@ int vmem_range_add(u64 start, u64 size, const char **why)
 	pool = vmem_pool_get(nid) ?: vmem_pools[first_node(node_possible_map)];
 	range->pool = pool;
 
+	/* Ready before memremap_pages(): a memory failure may come at once. */
+	for (i = 0; i < n; i++) {
+		range->chunks[i].range = range;
+		range->chunks[i].pfn = PHYS_PFN(start) + i * VMEM_CHUNK_PAGES;
+		INIT_LIST_HEAD(&range->chunks[i].node);
+	}
+
 	range->pgmap.type = MEMORY_DEVICE_GENERIC;
 	range->pgmap.range.start = start;
 	range->pgmap.range.end = start + size - 1;
@@ -366,12 +373,8 @@ int vmem_range_add(u64 start, u64 size, const char **why)
 		goto release;
 	}
 
-	for (i = 0; i < n; i++) {
-		range->chunks[i].range = range;
-		range->chunks[i].pfn = PHYS_PFN(start) + i * VMEM_CHUNK_PAGES;
-		INIT_LIST_HEAD(&range->chunks[i].node);
+	for (i = 0; i < n; i++)
 		vmem_pool_add_chunk(pool, &range->chunks[i]);
-	}
 	spin_lock(&pool->lock);
 	pool->meta_bytes += struct_size(range, chunks, n);
 	spin_unlock(&pool->lock);
@@ -384,6 +387,8 @@ int vmem_range_add(u64 start, u64 size, const char **why)
 
 release:
 	release_mem_region(start, size);
+	for (i = 0; i < n; i++)
+		bitmap_free(range->chunks[i].bad);
 free:
 	kvfree(range);
 out:
