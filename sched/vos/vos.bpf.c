@@ -572,6 +572,13 @@ void BPF_STRUCT_OPS(vos_tick, struct task_struct *p)
 		/* Free-running CTRL yields to vCPUs the kick did not reach. */
 		if (cc->cur_mode == CTRL_FREE && vcpu_waiting)
 			p->scx.slice = 0;
+		/*
+		 * ... and to CTRL tasks about to wait max_wait: free-running
+		 * CTRL has long slices, and a FIFO of CPU-bound CTRL tasks
+		 * behind them would otherwise wait many slices.
+		 */
+		if (ctrl_waiting && ctrl_starving(t))
+			p->scx.slice = 0;
 		break;
 	}
 }
