@@ -420,11 +420,6 @@ out:
 	return ret;
 }
 
-static vm_fault_t vmem_huge_fault(struct vm_fault *vmf, unsigned int order)
-{
-	return vmem_fault_order(vmf, order);
-}
-
 static vm_fault_t vmem_fault(struct vm_fault *vmf)
 {
 	return vmem_fault_order(vmf, 0);
@@ -465,18 +460,12 @@ static int vmem_may_split(struct vm_area_struct *vma, unsigned long addr)
 	return IS_ALIGNED(addr, VMEM_CHUNK_SIZE) ? 0 : -EINVAL;
 }
 
-static unsigned long vmem_pagesize(struct vm_area_struct *vma)
-{
-	return PAGE_SIZE;
-}
-
 static const struct vm_operations_struct vmem_vm_ops = {
 	.open = vmem_vm_open,
 	.close = vmem_vm_close,
 	.may_split = vmem_may_split,
 	.fault = vmem_fault,
-	.huge_fault = vmem_huge_fault,
-	.pagesize = vmem_pagesize,
+	.huge_fault = vmem_fault_order,
 };
 
 static int vmem_mmap(struct file *file, struct vm_area_struct *vma)
