@@ -5,18 +5,23 @@
  * Every SCHED_NORMAL/BATCH/IDLE task is scheduled here (full switch); RT
  * and deadline tasks keep their precedence. Tasks fall in three classes:
  *
- *   KTHREAD  per-CPU kernel threads: queued on their CPU's local DSQ, so
- *            they always make progress.
+ *   KTHREAD  per-CPU kernel threads: queued on their CPU's local DSQ in
+ *            short slices, so they always make progress; one that used
+ *            up a slice while a vCPU waits for its CPU queues at the head
+ *            of the control plane's queue instead.
  *   VCPU     QEMU vCPU threads ("CPU <n>/KVM"), vhost workers ("vhost-"),
  *            threads in configured cgroups and explicit TIDs. They run
  *            first, ordered by a per-VM virtual time so that VMs share
- *            fairly, and a waking vCPU preempts the control plane at once.
+ *            fairly. A waking vCPU goes to the head of the local DSQ of a
+ *            CPU running a kthread or free-running CTRL and preempts it at
+ *            once.
  *   CTRL     everything else: the host's control plane. It runs freely on
  *            CPU time no vCPU wants. Under contention each CPU gives it a
  *            token-bucket budget (ctrl_budget_pct of the CPU, in slices of
  *            ctrl_slice_ns), and a starvation guard runs the oldest CTRL
- *            task when it has waited max_wait_ns, so the sched_ext
- *            watchdog never fires.
+ *            task before it has waited max_wait_ns, so the sched_ext
+ *            watchdog never fires. Budget and guard runs are not
+ *            preempted; a per-CPU timer ends them after one slice.
  *
  * Classification is cached per task and recomputed when the task is
  * renamed, moves to another cgroup, or vosctl changes the rules (a new
@@ -37,6 +42,8 @@ char _license[] SEC("license") = "GPL";
 #define MAX_CPUS	4096
 #define CGROUP_DEPTH	16
 #define GUARD_MARGIN_NS	(4 * 1000 * 1000)
+#define VCPU_SCAN	32	/* queued vCPUs vcpu_waits_for() looks at */
+#define CTRL_SCAN	4	/* head of CTRL_DSQ oldest_ctrl_queued_at() scans */
 
 enum ctrl_mode { CTRL_FREE, CTRL_BUDGET, CTRL_GUARD };
 
@@ -58,7 +65,7 @@ struct task_ctx {
 	u32 cls;
 	u32 woken;		/* queued_at is a wake-up */
 	u32 counted;		/* counted in state.nr_tasks[cls] */
-	u32 pad;
+	u32 via_ctrl;		/* queued on CTRL_DSQ: runs on CTRL's terms */
 };
 
 struct cpu_ctx {
@@ -68,7 +75,14 @@ struct cpu_ctx {
 	u32 cur_cls;		/* class of the running task, NO_CLASS if none */
 	u32 cur_mode;		/* ctrl_mode of the running CTRL task */
 	u32 next_mode;		/* ctrl_mode for the CTRL task being dispatched */
-	u32 pad;
+	u32 guarded;		/* the last contended dispatch ran the guard */
+	u64 timed_run;		/* running_since of the run the timer ends */
+	u64 mode_since;		/* when cur_mode began: charged from here */
+};
+
+/* Ends CTRL's budget and guard runs on time: see arm_slice_timer(). */
+struct slice_timer {
+	struct bpf_timer timer;
 };
 
 struct {
@@ -105,6 +119,13 @@ struct {
 	__type(key, u32);
 	__type(value, u64);
 } generation SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct slice_timer);
+} slice_timers SEC(".maps");
 
 /* TID -> enum vos_override, written by vosctl classify. */
 struct {
@@ -265,11 +286,45 @@ static u32 task_class(struct task_struct *p, struct task_ctx *tc)
 	return cls;
 }
 
-static bool cpu_runs_free_ctrl(s32 cpu)
+/*
+ * Is a queued vCPU allowed on @cpu? vCPUs are usually pinned, so the
+ * global vCPU queue holds vCPUs of other CPUs too; look at its first few.
+ */
+static bool vcpu_waits_for(s32 cpu)
+{
+	struct task_struct *p;
+	u32 n = 0;
+
+	if (!scx_bpf_dsq_nr_queued(VCPU_DSQ))
+		return false;
+	bpf_for_each(scx_dsq, p, VCPU_DSQ, 0) {
+		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			return true;
+		if (++n >= VCPU_SCAN)
+			break;
+	}
+	return false;
+}
+
+/*
+ * May a waking vCPU take @cpu from what runs there? A per-CPU kthread or
+ * CTRL running on idle time, yes; CTRL on its budget or the guard, no.
+ */
+static bool cpu_preemptible(s32 cpu)
 {
 	struct cpu_ctx *cc = cpu_ctx_get(cpu);
 
-	return cc && cc->cur_cls == VOS_CLASS_CTRL && cc->cur_mode == CTRL_FREE;
+	return cc && cc->cur_mode == CTRL_FREE &&
+	       (cc->cur_cls == VOS_CLASS_CTRL ||
+		cc->cur_cls == VOS_CLASS_KTHREAD);
+}
+
+/* Does @cpu run a budget or guard run, which its slice timer will end? */
+static bool cpu_runs_timed_ctrl(s32 cpu)
+{
+	struct cpu_ctx *cc = cpu_ctx_get(cpu);
+
+	return cc && cc->cur_mode != CTRL_FREE && cc->running_since;
 }
 
 static void refill(struct cpu_ctx *cc, u64 t)
@@ -282,41 +337,6 @@ static void refill(struct cpu_ctx *cc, u64 t)
 			cc->tokens = cap;
 	}
 	cc->refilled_at = t;
-}
-
-/* A vCPU was queued: get it a CPU, preempting a free-running CTRL task. */
-static void kick_for_vcpu(struct task_struct *p)
-{
-	struct vos_stats *s;
-	s32 cpu, prev;
-	u32 i;
-
-	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
-	if (cpu >= 0) {
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
-		return;
-	}
-	prev = scx_bpf_task_cpu(p);
-	cpu = -1;
-	if (bpf_cpumask_test_cpu(prev, p->cpus_ptr) && cpu_runs_free_ctrl(prev)) {
-		cpu = prev;
-	} else {
-		bpf_for(i, 0, cfg.nr_cpus) {
-			if (i >= MAX_CPUS)
-				break;
-			if (bpf_cpumask_test_cpu(i, p->cpus_ptr) &&
-			    cpu_runs_free_ctrl(i)) {
-				cpu = i;
-				break;
-			}
-		}
-	}
-	if (cpu < 0)
-		return;
-	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
-	s = stats_get();
-	if (s)
-		s->preemptions++;
 }
 
 static u64 vm_vtime_key(struct task_struct *p)
@@ -340,29 +360,186 @@ static u64 oldest_ctrl_queued_at(void)
 {
 	struct task_struct *p;
 	u64 at = 0;
+	u32 n = 0;
 
+	/* FIFO, but kthreads that yielded to a vCPU are queued at the head. */
 	bpf_for_each(scx_dsq, p, CTRL_DSQ, 0) {
 		struct task_ctx *tc = task_ctx_get(p);
 
-		if (tc)
+		if (tc && tc->queued_at && (!at || tc->queued_at < at))
 			at = tc->queued_at;
-		break;
+		if (++n >= CTRL_SCAN)
+			break;
 	}
 	return at;
 }
 
+/* Are there vCPU threads at all, that CTRL could have to wait for? */
+static bool vcpus_exist(void)
+{
+	struct vos_state *st = state_get();
+
+	return st && st->nr_tasks[VOS_CLASS_VCPU] > 0;
+}
+
 /*
- * The guard acts a little before max_wait: it is only checked at dispatch
- * and at ticks, and the task still has to be picked up after that.
+ * The guard acts before the oldest queued CTRL task reaches max_wait: it
+ * is only checked at dispatch and at ticks, and it serves one task per
+ * CPU at a time, for a slice, every other turn at most while vCPUs want
+ * the CPU. When a burst wakes many CTRL tasks at once (hackbench's
+ * groups, a fork storm) and there are vCPUs, the last of them is served
+ * two slices and the switches between them per queued task and CPU
+ * later, so the guard starts that much earlier, up to half of max_wait.
+ * With no vCPU thread on the host CTRL has every CPU and the queue moves
+ * as fast as it can: only the fixed margin applies.
  */
 static bool ctrl_starving(u64 t)
 {
 	u64 at = oldest_ctrl_queued_at();
-	u64 margin = cfg.max_wait_ns / 8;
+	u64 margin = cfg.max_wait_ns / 8, backlog;
 
+	if (!at || t <= at)
+		return false;
 	if (margin > GUARD_MARGIN_NS)
 		margin = GUARD_MARGIN_NS;
-	return at && t > at && t - at + margin >= cfg.max_wait_ns;
+	if (vcpus_exist()) {
+		backlog = scx_bpf_dsq_nr_queued(CTRL_DSQ) * 3 *
+			  cfg.ctrl_slice_ns / (cfg.nr_cpus ?: 1);
+		if (margin < backlog)
+			margin = backlog;
+		if (margin > cfg.max_wait_ns / 2)
+			margin = cfg.max_wait_ns / 2;
+	}
+	return t - at + margin >= cfg.max_wait_ns;
+}
+
+/* CTRL time on budget or guard is charged to the budget, free time too. */
+static void charge_ctrl(struct cpu_ctx *cc, u32 cls, u64 used)
+{
+	struct vos_stats *s = stats_get();
+
+	if (cc->cur_mode != CTRL_FREE) {
+		cc->tokens -= used;
+		/* The guard may overdraw, but the debt stays bounded. */
+		if (cc->tokens < -(s64)(16 * cfg.ctrl_slice_ns))
+			cc->tokens = -(s64)(16 * cfg.ctrl_slice_ns);
+		if (s)
+			s->ctrl_budget_ns += used;
+	} else if (cls == VOS_CLASS_CTRL) {
+		/*
+		 * Idle time is free, but it also spends what the budget saved
+		 * up: a vCPU that preempts a free-running CTRL task must not
+		 * find CTRL's budget waiting to run first.
+		 */
+		cc->tokens -= used;
+		if (cc->tokens < 0)
+			cc->tokens = 0;
+	}
+}
+
+/*
+ * A budget or guard run's slice is over (the timer is pinned to its CPU).
+ * If a vCPU waits for the CPU, the run ends; if none does, it goes on as
+ * a free run, which the next waking vCPU preempts.
+ */
+static int slice_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	struct cpu_ctx *cc = cpu_ctx_get(*key);
+	u64 t = now();
+	bool waiting;
+
+	if (!cc || cc->cur_mode == CTRL_FREE || !cc->running_since ||
+	    cc->running_since != cc->timed_run)
+		return 0;
+	/* Unlike the scheduler's callbacks, a timer runs outside RCU. */
+	bpf_rcu_read_lock();
+	waiting = scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) || vcpu_waits_for(*key);
+	bpf_rcu_read_unlock();
+	if (waiting) {
+		scx_bpf_kick_cpu(*key, SCX_KICK_PREEMPT);
+		return 0;
+	}
+	charge_ctrl(cc, cc->cur_cls, t - cc->mode_since);
+	cc->cur_mode = CTRL_FREE;
+	cc->mode_since = t;
+	return 0;
+}
+
+/*
+ * The kernel ends a slice at the first tick after it ran out: with a
+ * 1000 Hz tick a 500 us budget or guard run could last twice as long,
+ * with 250 Hz eight times, and a vCPU queued behind it would wait that
+ * long. A per-CPU timer ends it on time instead.
+ */
+static void arm_slice_timer(s32 cpu, struct cpu_ctx *cc)
+{
+	struct slice_timer *st;
+	u32 key = cpu;
+
+	st = bpf_map_lookup_elem(&slice_timers, &key);
+	if (!st)
+		return;
+	cc->timed_run = cc->running_since;
+	bpf_timer_start(&st->timer, cfg.ctrl_slice_ns, BPF_F_TIMER_CPU_PIN);
+}
+
+/*
+ * Queue a vCPU. With an idle CPU it may use, on VCPU_DSQ and that CPU is
+ * woken. Otherwise it goes straight to the head of the local queue of a
+ * CPU it may use that runs a per-CPU kthread or free-running CTRL, and
+ * preempts that at once (the preempted task runs when the vCPU is done),
+ * or of its CPU that runs CTRL on its budget or guard, until that slice
+ * ends; unless another vCPU already waits for that CPU: then the VMs'
+ * virtual time orders them on VCPU_DSQ.
+ */
+static void enqueue_vcpu(struct task_struct *p, u64 enq_flags)
+{
+	struct vos_stats *s;
+	bool timed = false;
+	s32 cpu, prev;
+	u32 i;
+
+	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	if (cpu >= 0) {
+		vos_dsq_insert_vtime(p, VCPU_DSQ, cfg.vcpu_slice_ns,
+				     vm_vtime_key(p), enq_flags);
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		return;
+	}
+	prev = scx_bpf_task_cpu(p);
+	cpu = -1;
+	if (bpf_cpumask_test_cpu(prev, p->cpus_ptr) && cpu_preemptible(prev)) {
+		cpu = prev;
+	} else {
+		bpf_for(i, 0, cfg.nr_cpus) {
+			if (i >= MAX_CPUS)
+				break;
+			if (bpf_cpumask_test_cpu(i, p->cpus_ptr) &&
+			    cpu_preemptible(i)) {
+				cpu = i;
+				break;
+			}
+		}
+	}
+	/* Behind a budget or guard run, which ends within a CTRL slice. */
+	if (cpu < 0 && bpf_cpumask_test_cpu(prev, p->cpus_ptr) &&
+	    cpu_runs_timed_ctrl(prev)) {
+		cpu = prev;
+		timed = true;
+	}
+	if (cpu < 0 || vcpu_waits_for(cpu)) {
+		vos_dsq_insert_vtime(p, VCPU_DSQ, cfg.vcpu_slice_ns,
+				     vm_vtime_key(p), enq_flags);
+		return;
+	}
+	vos_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, cfg.vcpu_slice_ns,
+		       enq_flags | SCX_ENQ_HEAD);
+	if (timed)
+		return;
+	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	s = stats_get();
+	if (s)
+		s->preemptions++;
 }
 
 s32 BPF_STRUCT_OPS(vos_select_cpu, struct task_struct *p, s32 prev_cpu,
@@ -406,16 +583,33 @@ void BPF_STRUCT_OPS(vos_enqueue, struct task_struct *p, u64 enq_flags)
 			tc->queued_at = now();
 	}
 
+	if (tc)
+		tc->via_ctrl = 0;
 	switch (cls) {
 	case VOS_CLASS_KTHREAD:
-		vos_dsq_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
+		/*
+		 * Per-CPU kthreads run on their CPU's local queue, ahead of
+		 * everything, in short slices. One that used up a slice while
+		 * a vCPU waits for its CPU (ksoftirqd working through a storm
+		 * of RCU callbacks) queues behind the vCPUs instead: first in
+		 * line for the control plane's time on that CPU, whose budget
+		 * and guard still bound its wait.
+		 */
+		if (!(enq_flags & SCX_ENQ_WAKEUP) && tc &&
+		    vcpu_waits_for(scx_bpf_task_cpu(p))) {
+			tc->via_ctrl = 1;
+			vos_dsq_insert(p, CTRL_DSQ, cfg.ctrl_slice_ns,
+				       enq_flags | SCX_ENQ_HEAD);
+			return;
+		}
+		vos_dsq_insert(p, SCX_DSQ_LOCAL, cfg.ctrl_slice_ns, enq_flags);
 		return;
 	case VOS_CLASS_VCPU:
-		vos_dsq_insert_vtime(p, VCPU_DSQ, cfg.vcpu_slice_ns,
-				     vm_vtime_key(p), enq_flags);
-		kick_for_vcpu(p);
+		enqueue_vcpu(p, enq_flags);
 		return;
 	default:
+		if (tc)
+			tc->via_ctrl = 1;
 		vos_dsq_insert(p, CTRL_DSQ, cfg.ctrl_slice_ns, enq_flags);
 		if (cfg.stall_ctrl)
 			return;
@@ -443,20 +637,28 @@ void BPF_STRUCT_OPS(vos_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct cpu_ctx *cc = cpu_ctx_get(-1);
 	struct vos_stats *s = stats_get();
-	bool prev_vcpu = is_queued_vcpu(prev);
+	bool prev_vcpu = is_queued_vcpu(prev), guard_turn;
 	u64 t = now();
 
 	if (!cc || !s)
 		return;
 	refill(cc, t);
 	cc->next_mode = CTRL_FREE;
+	guard_turn = !cc->guarded;
+	cc->guarded = 0;
 
 	if (!cfg.stall_ctrl && scx_bpf_dsq_nr_queued(CTRL_DSQ) &&
-	    (prev_vcpu || scx_bpf_dsq_nr_queued(VCPU_DSQ))) {
-		/* Contention: CTRL gets its guard and its budget, no more. */
-		if (ctrl_starving(t)) {
+	    (prev_vcpu || vcpu_waits_for(cpu))) {
+		/*
+		 * Contention: CTRL gets its guard and its budget, no more. The
+		 * guard takes every other turn at most, so that a backlog of
+		 * starving CTRL tasks cannot keep a vCPU off its CPU for more
+		 * than one CTRL slice.
+		 */
+		if (guard_turn && ctrl_starving(t)) {
 			cc->next_mode = CTRL_GUARD;
 			if (vos_dsq_move_to_local(CTRL_DSQ)) {
+				cc->guarded = 1;
 				s->guard_runs++;
 				return;
 			}
@@ -478,8 +680,22 @@ void BPF_STRUCT_OPS(vos_dispatch, s32 cpu, struct task_struct *prev)
 		prev->scx.slice = cfg.vcpu_slice_ns;
 		return;
 	}
-	if (!cfg.stall_ctrl)
-		vos_dsq_move_to_local(CTRL_DSQ);
+	if (cfg.stall_ctrl)
+		return;
+	/*
+	 * Idle time. If the oldest CTRL task is about to wait max_wait, it
+	 * runs as the guard: a waking vCPU lets it finish its slice.
+	 */
+	if (scx_bpf_dsq_nr_queued(CTRL_DSQ) && vcpus_exist() &&
+	    ctrl_starving(t)) {
+		cc->next_mode = CTRL_GUARD;
+		if (vos_dsq_move_to_local(CTRL_DSQ)) {
+			s->guard_runs++;
+			return;
+		}
+		cc->next_mode = CTRL_FREE;
+	}
+	vos_dsq_move_to_local(CTRL_DSQ);
 }
 
 static void record_wait(struct task_ctx *tc, u32 cls, u64 t)
@@ -512,10 +728,14 @@ void BPF_STRUCT_OPS(vos_running, struct task_struct *p)
 	struct cpu_ctx *cc = cpu_ctx_get(-1);
 	struct vos_stats *s = stats_get();
 	u32 cls = VOS_CLASS_CTRL;
+	bool via_ctrl = false;
+	s32 cpu = scx_bpf_task_cpu(p);
 	u64 t = now();
 
 	if (tc) {
 		cls = tc->cls < VOS_NR_CLASSES ? tc->cls : VOS_CLASS_CTRL;
+		via_ctrl = tc->via_ctrl;
+		tc->via_ctrl = 0;
 		record_wait(tc, cls, t);
 	}
 	if (s && cls < VOS_NR_CLASSES)
@@ -524,25 +744,42 @@ void BPF_STRUCT_OPS(vos_running, struct task_struct *p)
 		return;
 	cc->cur_cls = cls;
 	cc->running_since = t;
+	cc->mode_since = t;
 	cc->cur_mode = CTRL_FREE;
-
-	switch (cls) {
-	case VOS_CLASS_CTRL:
+	if (via_ctrl) {
+		/* Picked from CTRL_DSQ: by the budget, the guard or freely. */
 		cc->cur_mode = cc->next_mode;
 		cc->next_mode = CTRL_FREE;
-		/* Idle time is CTRL's to use: no need for short slices. */
-		p->scx.slice = cc->cur_mode == CTRL_FREE ? SCX_SLICE_DFL :
-							   cfg.ctrl_slice_ns;
-		break;
-	case VOS_CLASS_VCPU:
+		if (cc->cur_mode != CTRL_FREE)
+			arm_slice_timer(cpu, cc);
+	}
+
+	if (cls == VOS_CLASS_VCPU) {
 		if (vtime_now < p->scx.dsq_vtime)
 			vtime_now = p->scx.dsq_vtime;
 		/* Alone on its CPU and nobody waiting: run tickless. */
 		if (!scx_bpf_dsq_nr_queued(VCPU_DSQ) &&
-		    !scx_bpf_dsq_nr_queued(CTRL_DSQ))
+		    !scx_bpf_dsq_nr_queued(CTRL_DSQ) &&
+		    !scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL))
 			p->scx.slice = SCX_SLICE_INF;
-		break;
+		return;
 	}
+	if ((cls == VOS_CLASS_KTHREAD && !via_ctrl) || cc->cur_mode != CTRL_FREE)
+		return;
+	/*
+	 * Running freely, but a vCPU was queued for this CPU after the task
+	 * was chosen (or the task came off the local queue, where the vCPU
+	 * could not overtake it): make way at once.
+	 */
+	if (vcpu_waits_for(cpu)) {
+		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		if (s)
+			s->preemptions++;
+		return;
+	}
+	/* Idle time is CTRL's to use: no need for short slices. */
+	if (cls == VOS_CLASS_CTRL && via_ctrl)
+		p->scx.slice = SCX_SLICE_DFL;
 }
 
 void BPF_STRUCT_OPS(vos_tick, struct task_struct *p)
@@ -555,13 +792,14 @@ void BPF_STRUCT_OPS(vos_tick, struct task_struct *p)
 		return;
 	refill(cc, t);
 	ctrl_waiting = !cfg.stall_ctrl && scx_bpf_dsq_nr_queued(CTRL_DSQ);
-	vcpu_waiting = scx_bpf_dsq_nr_queued(VCPU_DSQ);
+	vcpu_waiting = vcpu_waits_for(scx_bpf_task_cpu(p));
 
 	switch (cc->cur_cls) {
 	case VOS_CLASS_VCPU:
 		/* Give up a tickless slice as soon as anyone else waits. */
 		if (p->scx.slice == SCX_SLICE_INF &&
-		    (ctrl_waiting || vcpu_waiting))
+		    (ctrl_waiting || vcpu_waiting ||
+		     scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL)))
 			p->scx.slice = cfg.vcpu_slice_ns;
 		/* Make room for CTRL's budget and for the guard. */
 		if (ctrl_waiting && (cc->tokens >= (s64)cfg.ctrl_slice_ns ||
@@ -588,33 +826,18 @@ void BPF_STRUCT_OPS(vos_stopping, struct task_struct *p, bool runnable)
 	struct cpu_ctx *cc = cpu_ctx_get(-1);
 	struct vos_stats *s = stats_get();
 	u32 cls, tgid = p->tgid;
-	u64 used, *vt;
+	u64 used, t, *vt;
 
 	/* Nothing to charge for a task that was running before VOS was. */
 	if (!cc || !cc->running_since)
 		return;
 	cls = cc->cur_cls;
-	used = now() - cc->running_since;
+	t = now();
+	used = t - cc->running_since;
 	cc->running_since = 0;
 	if (s && cls < VOS_NR_CLASSES)
 		s->runtime_ns[cls] += used;
-	if (cls == VOS_CLASS_CTRL && cc->cur_mode != CTRL_FREE) {
-		cc->tokens -= used;
-		/* The guard may overdraw, but the debt stays bounded. */
-		if (cc->tokens < -(s64)(16 * cfg.ctrl_slice_ns))
-			cc->tokens = -(s64)(16 * cfg.ctrl_slice_ns);
-		if (s)
-			s->ctrl_budget_ns += used;
-	} else if (cls == VOS_CLASS_CTRL) {
-		/*
-		 * Idle time is free, but it also spends what the budget saved
-		 * up: a vCPU that preempts a free-running CTRL task must not
-		 * find CTRL's budget waiting to run first.
-		 */
-		cc->tokens -= used;
-		if (cc->tokens < 0)
-			cc->tokens = 0;
-	}
+	charge_ctrl(cc, cls, t - cc->mode_since);
 	if (cls == VOS_CLASS_VCPU) {
 		vt = bpf_map_lookup_elem(&vm_vtime, &tgid);
 		if (vt)
@@ -671,6 +894,21 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(vos_init)
 {
 	s32 ret;
 
+	struct slice_timer *st;
+	u32 i;
+
+	bpf_for(i, 0, cfg.nr_cpus) {
+		if (i >= MAX_CPUS)
+			break;
+		st = bpf_map_lookup_elem(&slice_timers, &i);
+		if (!st)
+			return -ENOENT;
+		ret = bpf_timer_init(&st->timer, &slice_timers, CLOCK_MONOTONIC);
+		if (!ret)
+			ret = bpf_timer_set_callback(&st->timer, slice_timerfn);
+		if (ret)
+			return ret;
+	}
 	ret = scx_bpf_create_dsq(VCPU_DSQ, -1);
 	if (ret)
 		return ret;

@@ -36,7 +36,7 @@ struct vos_stats {
 	__u64 nr_runs[VOS_NR_CLASSES];		/* times a task started running */
 	__u64 wake_hist[VOS_NR_CLASSES][VOS_HIST_BUCKETS];
 	__u64 max_wait_ns[VOS_NR_CLASSES];	/* longest runnable-to-running */
-	__u64 preemptions;	/* CTRL preempted for a waking vCPU */
+	__u64 preemptions;	/* CTRL or kthread preempted for a waking vCPU */
 	__u64 throttles;	/* CTRL left waiting: budget used up */
 	__u64 budget_runs;	/* CTRL run on its budget under contention */
 	__u64 guard_runs;	/* CTRL run by the starvation guard */
