@@ -680,22 +680,8 @@ void BPF_STRUCT_OPS(vos_dispatch, s32 cpu, struct task_struct *prev)
 		prev->scx.slice = cfg.vcpu_slice_ns;
 		return;
 	}
-	if (cfg.stall_ctrl)
-		return;
-	/*
-	 * Idle time. If the oldest CTRL task is about to wait max_wait, it
-	 * runs as the guard: a waking vCPU lets it finish its slice.
-	 */
-	if (scx_bpf_dsq_nr_queued(CTRL_DSQ) && vcpus_exist() &&
-	    ctrl_starving(t)) {
-		cc->next_mode = CTRL_GUARD;
-		if (vos_dsq_move_to_local(CTRL_DSQ)) {
-			s->guard_runs++;
-			return;
-		}
-		cc->next_mode = CTRL_FREE;
-	}
-	vos_dsq_move_to_local(CTRL_DSQ);
+	if (!cfg.stall_ctrl)
+		vos_dsq_move_to_local(CTRL_DSQ);
 }
 
 static void record_wait(struct task_ctx *tc, u32 cls, u64 t)
