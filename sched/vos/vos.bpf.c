@@ -878,9 +878,8 @@ void BPF_STRUCT_OPS(vos_disable, struct task_struct *p)
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(vos_init)
 {
-	s32 ret;
-
 	struct slice_timer *st;
+	s32 ret;
 	u32 i;
 
 	bpf_for(i, 0, cfg.nr_cpus) {
