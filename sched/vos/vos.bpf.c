@@ -374,6 +374,14 @@ static u64 oldest_ctrl_queued_at(void)
 	return at;
 }
 
+/* CPUs that serve CTRL_DSQ: the online ones, at least one. */
+static u32 online_cpus(void)
+{
+	struct vos_state *st = state_get();
+
+	return st && st->nr_online ? st->nr_online : 1;
+}
+
 /* Are there vCPU threads at all, that CTRL could have to wait for? */
 static bool vcpus_exist(void)
 {
@@ -404,7 +412,7 @@ static bool ctrl_starving(u64 t)
 		margin = GUARD_MARGIN_NS;
 	if (vcpus_exist()) {
 		backlog = scx_bpf_dsq_nr_queued(CTRL_DSQ) * 3 *
-			  cfg.ctrl_slice_ns / (cfg.nr_cpus ?: 1);
+			  cfg.ctrl_slice_ns / online_cpus();
 		if (margin < backlog)
 			margin = backlog;
 		if (margin > cfg.max_wait_ns / 2)
@@ -845,6 +853,28 @@ void BPF_STRUCT_OPS(vos_cpu_release, s32 cpu,
 		s->reenqueued += n;
 }
 
+/*
+ * Without these two the kernel ejects the scheduler whenever a CPU goes
+ * on- or offline. Tasks and local queues move with the CPU (the kernel's
+ * part); VOS only counts the CPUs, which vos_init() did first, with
+ * hotplug held off.
+ */
+void BPF_STRUCT_OPS(vos_cpu_online, s32 cpu)
+{
+	struct vos_state *st = state_get();
+
+	if (st)
+		__sync_fetch_and_add(&st->nr_online, 1);
+}
+
+void BPF_STRUCT_OPS(vos_cpu_offline, s32 cpu)
+{
+	struct vos_state *st = state_get();
+
+	if (st)
+		__sync_fetch_and_sub(&st->nr_online, 1);
+}
+
 s32 BPF_STRUCT_OPS(vos_init_task, struct task_struct *p,
 		   struct scx_init_task_args *args)
 {
@@ -878,9 +908,18 @@ void BPF_STRUCT_OPS(vos_disable, struct task_struct *p)
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(vos_init)
 {
+	struct vos_state *vs = state_get();
+	const struct cpumask *online;
 	struct slice_timer *st;
 	s32 ret;
 	u32 i;
+
+	if (!vs)
+		return -ENOENT;
+	/* The kernel holds CPU hotplug off until the callbacks are live. */
+	online = scx_bpf_get_online_cpumask();
+	vs->nr_online = bpf_cpumask_weight(online);
+	scx_bpf_put_cpumask(online);
 
 	bpf_for(i, 0, cfg.nr_cpus) {
 		if (i >= MAX_CPUS)
@@ -943,6 +982,8 @@ SCX_OPS_DEFINE(vos_ops,
 	       .stopping = (void *)vos_stopping,
 	       .tick = (void *)vos_tick,
 	       .cpu_release = (void *)vos_cpu_release,
+	       .cpu_online = (void *)vos_cpu_online,
+	       .cpu_offline = (void *)vos_cpu_offline,
 	       .init_task = (void *)vos_init_task,
 	       .enable = (void *)vos_enable,
 	       .disable = (void *)vos_disable,

@@ -58,6 +58,8 @@ struct vos_config {
 /* The one element of the "state" array map, updated by the scheduler. */
 struct vos_state {
 	__s64 nr_tasks[VOS_NR_CLASSES];	/* tasks currently in each class */
+	__u32 nr_online;	/* online CPUs, following CPU hotplug */
+	__u32 pad;
 };
 
 /*

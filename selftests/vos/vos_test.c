@@ -27,6 +27,7 @@
 #define SCX_OPS "/sys/kernel/sched_ext/root/ops"
 #define CG_TEST "/sys/fs/cgroup/vos-test-vm"
 #define VOSCTL_LOG "/tmp/vosctl-test.log"
+#define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
 
 static void read_first_line(const char *path, char *buf, size_t len)
 {
@@ -110,6 +111,18 @@ static int vosctl_status_json(char *buf, size_t len)
 	n = fread(buf, 1, len - 1, p);
 	buf[n] = '\0';
 	return WEXITSTATUS(pclose(p));
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 /* A number after "key": in the object of class cls ("" for top level). */
@@ -460,6 +473,49 @@ TEST_F_TIMEOUT(vos, ctrl_gets_its_budget_and_never_starves, 120)
 	 * granularity on top (the benchmark reports the raw maximum).
 	 */
 	EXPECT_LE(max_wait, 110000000LL);
+}
+
+static long long online_cpus(void)
+{
+	char json[8192];
+
+	if (vosctl_status_json(json, sizeof(json)) != 0)
+		return -1;
+	return json_num(json, "", "online_cpus");
+}
+
+/*
+ * The kernel ejects a sched_ext scheduler that does not follow CPU
+ * hotplug. Take CPU 1 offline and back while a vCPU thread runs: VOS
+ * stays loaded (the teardown checks) and counts the CPUs it has.
+ */
+TEST_F_TIMEOUT(vos, follows_cpu_hotplug, 120)
+{
+	struct sleeper s = {};
+	long long online, offlined, onlined;
+	int err;
+
+	if (access(CPU1_ONLINE, W_OK))
+		SKIP(return, "CPU 1 cannot go offline in this host");
+	online = online_cpus();
+	ASSERT_GE(online, 2);
+	ASSERT_EQ(0, pthread_create(&s.thread, NULL, sleeper_fn, &s));
+	sleeper_rename(&s, "CPU 1/KVM");
+
+	err = write_file(CPU1_ONLINE, "0");
+	usleep(200000);
+	offlined = online_cpus();
+	/* Always bring CPU 1 back before judging anything. */
+	EXPECT_EQ(0, write_file(CPU1_ONLINE, "1"));
+	usleep(200000);
+	onlined = online_cpus();
+	s.stop = 1;
+	pthread_join(s.thread, NULL);
+
+	ASSERT_EQ(0, err) TH_LOG("offlining CPU 1: %s", strerror(-err));
+	EXPECT_EQ(online - 1, offlined);
+	EXPECT_EQ(online, onlined);
+	EXPECT_TRUE(vos_enabled());
 }
 
 TEST_F_TIMEOUT(vos, survives_stress, 300)

@@ -109,6 +109,7 @@ std::string format_text(const Status &st)
 	  << c.vcpu_slice_ns / 1000 << " us, max wait "
 	  << c.max_wait_ns / 1000000 << " ms"
 	  << (c.stall_ctrl ? ", TEST STALL" : "") << "\n";
+	o << "cpus:       " << st.tasks.nr_online << " online\n";
 	o << "class      tasks  runtime%       runs  wake p50  wake p99  max wait\n";
 	for (unsigned cls = 0; cls < VOS_NR_CLASSES; cls++) {
 		char line[128];
@@ -148,7 +149,8 @@ std::string format_json(const Status &st)
 		  << ",\"vcpu_slice_us\":" << c.vcpu_slice_ns / 1000
 		  << ",\"max_wait_ms\":" << c.max_wait_ns / 1000000
 		  << ",\"test_stall\":" << (c.stall_ctrl ? "true" : "false")
-		  << "},\"classes\":{";
+		  << "},\"online_cpus\":" << st.tasks.nr_online
+		  << ",\"classes\":{";
 		for (unsigned cls = 0; cls < VOS_NR_CLASSES; cls++) {
 			const auto &s = st.stats;
 			o << (cls ? "," : "") << quote(class_name(cls))

@@ -59,6 +59,7 @@ TEST(Stats, JsonCarriesEveryClass)
 	st.have_maps = true;
 	st.config.ctrl_budget_pct = 5;
 	st.tasks.nr_tasks[VOS_CLASS_VCPU] = 3;
+	st.tasks.nr_online = 2;
 	std::string j = format_json(st);
 
 	EXPECT_NE(j.find("\"running\":true"), std::string::npos);
@@ -66,6 +67,9 @@ TEST(Stats, JsonCarriesEveryClass)
 	EXPECT_NE(j.find("\"ctrl\":"), std::string::npos);
 	EXPECT_NE(j.find("\"kthread\":"), std::string::npos);
 	EXPECT_NE(j.find("\"ctrl_budget_pct\":5"), std::string::npos);
+	EXPECT_NE(j.find("\"online_cpus\":2,"), std::string::npos);
+	EXPECT_NE(format_text(st).find("cpus:       2 online\n"),
+		  std::string::npos);
 }
 
 TEST(Stats, JsonEscapesStrings)
