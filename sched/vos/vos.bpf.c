@@ -589,10 +589,9 @@ void BPF_STRUCT_OPS(vos_enqueue, struct task_struct *p, u64 enq_flags)
 		cls = task_class(p, tc);
 		if (!tc->queued_at)
 			tc->queued_at = now();
+		tc->via_ctrl = 0;
 	}
 
-	if (tc)
-		tc->via_ctrl = 0;
 	switch (cls) {
 	case VOS_CLASS_KTHREAD:
 		/*
