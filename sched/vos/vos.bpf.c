@@ -421,6 +421,26 @@ static bool ctrl_starving(u64 t)
 	return t - at + margin >= cfg.max_wait_ns;
 }
 
+/*
+ * The slice of a free-running CTRL task. CTRL_DSQ is a round robin: every
+ * task queued ahead of the last one runs a slice before it does, so with
+ * long slices that task waits queued x slice / CPUs, even with every CPU
+ * to itself (a hackbench's fork burst behind CPU-bound agents). Like the
+ * fair class, VOS shortens the slices as the queue grows, so that a turn
+ * of it takes at most a quarter of max_wait, but not below ctrl_slice_ns.
+ */
+static u64 ctrl_free_slice(void)
+{
+	u64 queued = scx_bpf_dsq_nr_queued(CTRL_DSQ);
+	u64 slice = cfg.max_wait_ns * online_cpus() / (4 * (queued + 1));
+
+	if (slice > SCX_SLICE_DFL)
+		slice = SCX_SLICE_DFL;
+	if (slice < cfg.ctrl_slice_ns)
+		slice = cfg.ctrl_slice_ns;
+	return slice;
+}
+
 /* CTRL time on budget or guard is charged to the budget, free time too. */
 static void charge_ctrl(struct cpu_ctx *cc, u32 cls, u64 used)
 {
@@ -770,9 +790,9 @@ void BPF_STRUCT_OPS(vos_running, struct task_struct *p)
 			s->preemptions++;
 		return;
 	}
-	/* Idle time is CTRL's to use: no need for short slices. */
+	/* Idle time is CTRL's to use, in slices for its own queue's sake. */
 	if (cls == VOS_CLASS_CTRL && via_ctrl)
-		p->scx.slice = SCX_SLICE_DFL;
+		p->scx.slice = ctrl_free_slice();
 }
 
 void BPF_STRUCT_OPS(vos_tick, struct task_struct *p)
@@ -809,6 +829,11 @@ void BPF_STRUCT_OPS(vos_tick, struct task_struct *p)
 		 * behind them would otherwise wait many slices.
 		 */
 		if (ctrl_waiting && ctrl_starving(t))
+			p->scx.slice = 0;
+		/* The queue grew behind a long slice: shorten it now. */
+		if (cc->cur_mode == CTRL_FREE && ctrl_waiting &&
+		    cc->running_since &&
+		    t - cc->running_since >= ctrl_free_slice())
 			p->scx.slice = 0;
 		break;
 	}
