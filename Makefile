@@ -2,9 +2,10 @@
 #
 # vmhost: out-of-tree kernel modules and their C++ tools.
 #
-#   make                      modules against KDIR, and the tools
+#   make                      modules against KDIR, and the tools (no test kernel)
 #   make modules_install      install the modules (INSTALL_MOD_PATH, INSTALL_MOD_DIR)
-#   make install              modules_install + tools and man pages (DESTDIR, PREFIX)
+#   make install              modules_install + tools, man pages, uapi headers,
+#                             bash completion, systemd units (DESTDIR, PREFIX)
 #   make check [SUITES="a b"] [V=1]
 #                             install what is missing, build, run every test
 #                             suite in QEMU test hosts; ends "N passed, N failed"
@@ -17,6 +18,7 @@
 #   make bench-vmem           vmemfs against hugetlbfs (1G, 2M) and 4 KiB pages
 #   make deps                 install the Debian packages vmhost needs
 #   make test-kernel          build (or find cached) the test kernel
+#   make vmlinux-h            refresh sched/vos/vmlinux/ from the test kernel
 #
 # See README.md and Documentation/testing.rst.
 
@@ -24,12 +26,13 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 INSTALL_MOD_DIR ?= updates
 PREFIX ?= /usr/local
 DESTDIR ?=
+INSTALL_MOD_PATH ?= $(DESTDIR)
 BUILD := $(CURDIR)/build
 VMTEST := tools/testing/vmtest
 
 .PHONY: all modules modules_install tools tools_install install clean \
 	check run shell lint compile-check deps test-kernel help bench-vos \
-	bench-vmem
+	bench-vmem vmlinux-h
 
 all: modules tools
 
@@ -43,25 +46,22 @@ modules: $(KDIR)/Makefile
 
 modules_install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
-		modules_install
+		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) modules_install
 
-# C++ tools (tools/CMakeLists.txt), built by CMake; nothing to do until the
-# first tool lands.
+# C++ tools (tools/CMakeLists.txt), built by CMake from Debian packages
+# alone: no kernel tree (vosctl's BPF uses the checked-in vmlinux.h).
 tools:
-	@if [ -f tools/CMakeLists.txt ]; then \
-		cmake -S tools -B $(BUILD)/tools -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-			-DCMAKE_INSTALL_PREFIX=$(PREFIX) \
-			-DCMAKE_RUNTIME_OUTPUT_DIRECTORY=$(BUILD)/bin && \
-		cmake --build $(BUILD)/tools -j$$(nproc); \
-	fi
+	cmake -S tools -B $(BUILD)/tools -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX) \
+		-DCMAKE_RUNTIME_OUTPUT_DIRECTORY=$(BUILD)/bin
+	cmake --build $(BUILD)/tools -j$$(nproc)
 
+# Tools, their man pages, the modules' man4 pages, uapi headers, bash
+# completion, systemd units and example files, below PREFIX and DESTDIR.
 tools_install: tools
-	@if [ -f tools/CMakeLists.txt ]; then \
-		DESTDIR=$(DESTDIR) cmake --install $(BUILD)/tools; \
-	fi
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)/tools
 
 install: modules_install tools_install
-	install -D -m 0644 mm/vmem/vmem.4 $(DESTDIR)$(PREFIX)/share/man/man4/vmem.4
 
 clean:
 	-[ ! -f $(KDIR)/Makefile ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -73,13 +73,18 @@ deps:
 test-kernel: deps
 	tools/testing/kernel/build
 
+# Refresh the vmlinux.h vosctl's BPF builds against (sched/vos/vmlinux/README).
+vmlinux-h: deps
+	cp "$$(tools/testing/kernel/build | tail -n 1)/vmlinux.h" \
+		sched/vos/vmlinux/x86_64/vmlinux.h
+
 check: deps tools
 	$(VMTEST) check $(if $(V),-v) $(SUITES)
 
-# The demo claims 2 GiB for VMEM (memmap=2G$4G) and boots its QEMU guest.
+# The demo's test host is the one selftests/demo/settings asks for (the
+# demo is a suite of make check too); vmtest builds its guest.
 run: deps tools
-	$(MAKE) -C selftests/vmem guest/marker.elf
-	$(VMTEST) run --mem 4G --memmap '2G$$4G'
+	$(VMTEST) run
 
 shell: deps
 	$(VMTEST) run --shell
@@ -103,4 +108,4 @@ bench-vmem: deps tools
 		--timeout 1800
 
 help:
-	@sed -n '3,22s/^# \{0,1\}//p' Makefile
+	@sed -n '3,/^# See README/s/^# \{0,1\}//p' Makefile

@@ -48,7 +48,7 @@ char _license[] SEC("license") = "GPL";
 
 enum ctrl_mode { CTRL_FREE, CTRL_BUDGET, CTRL_GUARD };
 
-/* Set by vosctl before the load; vosctl status reads it back. */
+/* Set by vosctl before the load; vosctl sched show reads it back. */
 const volatile struct vos_config cfg = {
 	.ctrl_slice_ns = 500 * 1000,
 	.vcpu_slice_ns = 5 * 1000 * 1000,
@@ -128,7 +128,7 @@ struct {
 	__type(value, struct slice_timer);
 } slice_timers SEC(".maps");
 
-/* TID -> enum vos_override, written by vosctl classify. */
+/* TID -> enum vos_override, written by vosctl class set. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);

@@ -21,7 +21,7 @@ enum vos_class {
 	VOS_NR_CLASSES = 3,
 };
 
-/* Values of the tid_class and cgroup_class maps (vosctl classify). */
+/* Values of the tid_class and cgroup_class maps (vosctl class set). */
 enum vos_override {
 	VOS_OVERRIDE_VCPU = 1,
 	VOS_OVERRIDE_CTRL = 2,
@@ -44,7 +44,7 @@ struct vos_stats {
 	__u64 reenqueued;	/* tasks re-enqueued after RT/DL took a CPU */
 };
 
-/* Configuration as loaded (rodata), readable by vosctl status. */
+/* Configuration as loaded (rodata), readable by vosctl sched show. */
 struct vos_config {
 	__u64 ctrl_slice_ns;	/* CTRL slice under contention */
 	__u64 vcpu_slice_ns;	/* vCPU slice when others wait */

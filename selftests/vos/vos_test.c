@@ -73,15 +73,15 @@ static bool wait_for(bool (*cond)(void), int timeout_ms)
 	return true;
 }
 
-/* Starts `vosctl start ARGS...` with its output in VOSCTL_LOG. */
+/* Starts `vosctl sched start ARGS...` with its output in VOSCTL_LOG. */
 static pid_t vosctl_start(const char *const *args)
 {
-	const char *argv[32] = { "vosctl", "start" };
+	const char *argv[32] = { "vosctl", "sched", "start" };
 	int i, fd;
 	pid_t pid;
 
-	for (i = 0; args && args[i] && i < 29; i++)
-		argv[i + 2] = args[i];
+	for (i = 0; args && args[i] && i < 28; i++)
+		argv[i + 3] = args[i];
 	pid = fork();
 	if (pid == 0) {
 		fd = open(VOSCTL_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -103,10 +103,10 @@ static int sh(const char *cmd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* Output of `vosctl status -j`, in buf. */
+/* Output of `vosctl -j sched show`, in buf. */
 static int vosctl_status_json(char *buf, size_t len)
 {
-	FILE *p = popen("vosctl status -j 2>/dev/null", "r");
+	FILE *p = popen("vosctl -j sched show 2>/dev/null", "r");
 	size_t n;
 
 	if (!p)
@@ -256,13 +256,13 @@ FIXTURE_TEARDOWN(bare)
 TEST(bad_options_load_nothing)
 {
 	ASSERT_TRUE(scx_disabled());
-	EXPECT_EQ(2, sh("vosctl start --ctrl-budget 0 2>/dev/null"));
-	EXPECT_EQ(2, sh("vosctl start --ctrl-slice x 2>/dev/null"));
-	EXPECT_EQ(2, sh("vosctl start --max-wait 1 --ctrl-slice 5000 2>/dev/null"));
-	EXPECT_EQ(2, sh("vosctl classify abc vcpu 2>/dev/null"));
-	EXPECT_EQ(1, sh("vosctl start --vcpu-cgroup /nonexistent 2>/dev/null"));
-	EXPECT_EQ(3, sh("vosctl stop 2>/dev/null"));
-	EXPECT_EQ(3, sh("vosctl status >/dev/null 2>&1"));
+	EXPECT_EQ(2, sh("vosctl sched start ctrl-budget 0 2>/dev/null"));
+	EXPECT_EQ(2, sh("vosctl sched start ctrl-slice x 2>/dev/null"));
+	EXPECT_EQ(2, sh("vosctl sched start max-wait 1 ctrl-slice 5000 2>/dev/null"));
+	EXPECT_EQ(2, sh("vosctl class set abc vcpu 2>/dev/null"));
+	EXPECT_EQ(1, sh("vosctl sched start vcpu-cgroup /nonexistent 2>/dev/null"));
+	EXPECT_EQ(3, sh("vosctl sched stop 2>/dev/null"));
+	EXPECT_EQ(3, sh("vosctl sched show >/dev/null 2>&1"));
 	EXPECT_TRUE(scx_disabled());
 }
 
@@ -298,13 +298,13 @@ TEST_F_TIMEOUT(bare, kill9_returns_every_task_to_fair, 120)
 	/* The next start cleans the pins the killed one left behind. */
 	pid = vosctl_start(NULL);
 	ASSERT_TRUE(wait_for(vos_enabled, 30000));
-	EXPECT_EQ(0, sh("vosctl stop"));
+	EXPECT_EQ(0, sh("vosctl sched stop"));
 	EXPECT_EQ(pid, waitpid(pid, &st, 0));
 }
 
 TEST_F_TIMEOUT(bare, stall_is_ejected_and_reported, 120)
 {
-	static const char * const args[] = { "--test-stall", "--watchdog",
+	static const char * const args[] = { "test-stall", "watchdog",
 					      "2000", NULL };
 	char log[4096] = "";
 	pid_t pid = vosctl_start(args);
@@ -341,7 +341,7 @@ FIXTURE_TEARDOWN(vos)
 
 	/* Still ours: never ejected while the test ran. */
 	EXPECT_TRUE(vos_enabled());
-	EXPECT_EQ(0, sh("vosctl stop"));
+	EXPECT_EQ(0, sh("vosctl sched stop"));
 	EXPECT_EQ(self->pid, waitpid(self->pid, &st, 0));
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	EXPECT_TRUE(scx_disabled());
@@ -371,13 +371,13 @@ TEST_F(vos, classify_tid)
 	ASSERT_EQ(0, pthread_create(&s.thread, NULL, sleeper_fn, &s));
 	while (!s.tid)
 		usleep(1000);
-	snprintf(cmd, sizeof(cmd), "vosctl classify %d vcpu", s.tid);
+	snprintf(cmd, sizeof(cmd), "vosctl class set %d vcpu", s.tid);
 	EXPECT_EQ(0, sh(cmd));
 	EXPECT_TRUE(wait_tasks("vcpu", base + 1, true));
-	snprintf(cmd, sizeof(cmd), "vosctl classify %d auto", s.tid);
+	snprintf(cmd, sizeof(cmd), "vosctl class set %d auto", s.tid);
 	EXPECT_EQ(0, sh(cmd));
 	EXPECT_TRUE(wait_tasks("vcpu", base + 1, false));
-	EXPECT_EQ(1, sh("vosctl classify 4000000 vcpu 2>/dev/null"));
+	EXPECT_EQ(1, sh("vosctl class set 4000000 vcpu 2>/dev/null"));
 	s.stop = 1;
 	pthread_join(s.thread, NULL);
 }
@@ -391,7 +391,7 @@ TEST_F(vos, cgroup_move_makes_a_vcpu)
 
 	mkdir(CG_TEST, 0755);
 	mkdir(CG_TEST "/vcpu0", 0755);
-	ASSERT_EQ(0, sh("vosctl classify " CG_TEST " vcpu"));
+	ASSERT_EQ(0, sh("vosctl class set " CG_TEST " vcpu"));
 	child = fork();
 	if (child == 0) {
 		for (;;)
@@ -408,7 +408,7 @@ TEST_F(vos, cgroup_move_makes_a_vcpu)
 	EXPECT_TRUE(wait_tasks("vcpu", base + 1, false));
 	kill(child, SIGKILL);
 	waitpid(child, &st, 0);
-	EXPECT_EQ(0, sh("vosctl classify " CG_TEST " auto"));
+	EXPECT_EQ(0, sh("vosctl class set " CG_TEST " auto"));
 	rmdir(CG_TEST "/vcpu0");
 	rmdir(CG_TEST);
 }

@@ -8,15 +8,29 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vmhost
 {
 
 // A usage error: the tool prints it and exits 2, having changed nothing.
+// `topic` is the object (and command) whose `help` explains the mistake,
+// "" for the tool's own.
 class UsageError : public std::runtime_error {
     public:
-	using std::runtime_error::runtime_error;
+	explicit UsageError(const std::string &msg, std::string topic = "")
+		: std::runtime_error(msg)
+		, topic_(std::move(topic))
+	{
+	}
+	const std::string &topic() const
+	{
+		return topic_;
+	}
+
+    private:
+	std::string topic_;
 };
 
 // Walks argv[1..] front to back.

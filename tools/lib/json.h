@@ -1,62 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
-// Compact JSON output for vmhost's tools (`-j`): string quoting and a
-// writer that places the commas.
+// JSON output of vmhost's tools (`-j`, `-p`), through nlohmann-json: the one
+// place that decides how a document is written.
 #pragma once
 
-#include <concepts>
-#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace vmhost::json
 {
 
-// `s` as a JSON string literal, quotes included.
-std::string quote(std::string_view s);
+// Members keep the order they were added in, so output reads like the
+// plain-text form.
+using Json = nlohmann::ordered_json;
 
-// Builds one JSON document, e.g.
-//   Writer w;
-//   w.begin_object().key("node").value(0).key("path").null().end_object();
-//   w.str() == "{\"node\":0,\"path\":null}"
-// Nesting is the caller's responsibility; the writer only separates.
-class Writer {
-    public:
-	Writer &begin_object();
-	Writer &end_object();
-	Writer &begin_array();
-	Writer &end_array();
-	Writer &key(std::string_view k);
-	Writer &value(std::string_view s);
-	Writer &value(const char *s)
-	{
-		return value(std::string_view(s));
-	}
-	Writer &value(const std::string &s)
-	{
-		return value(std::string_view(s));
-	}
-	Writer &value(bool b);
-	template <std::integral T> Writer &value(T v)
-	{
-		return raw(std::to_string(v));
-	}
-	Writer &null();
-	// Inserts `text`, already JSON, as the next value.
-	Writer &raw(std::string_view text);
-	const std::string &str() const
-	{
-		return out_;
-	}
+// `doc` on one line, or indented by two spaces with `pretty`; no newline.
+std::string dump(const Json &doc, bool pretty = false);
 
-    private:
-	void separate();
-	Writer &open(char c);
-	Writer &close(char c);
+// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates,
+// nothing above U+10FFFF).
+bool valid_utf8(std::string_view s);
 
-	std::string out_;
-	std::vector<bool> first_; // per open container: nothing in it yet
-	bool after_key_ = false;
-};
+// Sets obj[key] to text that may hold any bytes, such as a file name: the
+// string itself when it is valid UTF-8; otherwise the string with each
+// invalid byte replaced by U+FFFD, and the exact bytes in lower-case
+// hexadecimal under key + "_hex", so nothing is lost.
+void put_text(Json &obj, const std::string &key, std::string_view bytes);
 
 } // namespace vmhost::json

@@ -14,21 +14,27 @@ PKGS=(
 	build-essential bc bison flex cpio kmod rsync libelf-dev libssl-dev
 	libdw-dev zlib1g-dev libzstd-dev dwarves python3 python3-yaml
 	python3-jsonschema pkg-config
-	# BPF toolchain (libbpf and bpftool are built from the kernel tree)
+	# BPF toolchain (libbpf and bpftool: from backports, below)
 	clang-19 llvm-19 lld-19 libcap-dev
 	# userspace libraries and tools
 	cmake ninja-build libgtest-dev libgmock-dev clang-format
+	nlohmann-json3-dev bash-completion
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 	rdma-core ibverbs-utils rdmacm-utils libibverbs-dev librdmacm-dev
 	liburing-dev
 	# test and benchmark programs used inside the test host
 	fio nvme-cli rt-tests stress-ng iproute2 pciutils busybox-static
 	strace procps util-linux jq socat
-	# kernel sources: test kernel and stock headers for the compile check
+	# kernel sources: test kernel, sched_ext headers for vosctl, and stock
+	# headers for the compile and DKMS checks
 	linux-source-6.12 linux-headers-6.12-amd64
+	# packaging: DKMS and the Debian packages (make deb, make dkms-check)
+	dkms dh-dkms debhelper lintian fakeroot
 )
-# Packages taken from bookworm-backports (QEMU 10 for NVMe SR-IOV etc.).
-BPO_PKGS=(qemu-system-x86 qemu-utils)
+# Packages taken from bookworm-backports, each with the oldest version that
+# will do: QEMU 10 (NVMe SR-IOV etc.), libbpf 1.4 and bpftool 7.4 (vosctl's
+# BPF: bookworm's own are too old for sched_ext).
+BPO_PKGS=(qemu-system-x86:1:10 qemu-utils:1:10 libbpf-dev:1:1.4 bpftool:7.4)
 QEMU_MIN_MAJOR=10
 
 missing=()
@@ -46,7 +52,20 @@ qemu_ok() {
 	[ -n "$v" ] && [ "$v" -ge "$QEMU_MIN_MAJOR" ]
 }
 
-if [ ${#missing[@]} -eq 0 ] && qemu_ok; then
+# "name:version" -> installed at that version or later?
+bpo_ok() {
+	local name=${1%%:*} min=${1#*:} v
+	v=$(dpkg-query -W -f='${Version}' "$name" 2>/dev/null) || return 1
+	dpkg-query -W -f='${Status}' "$name" 2>/dev/null |
+		grep -q 'install ok installed' || return 1
+	dpkg --compare-versions "$v" ge "$min"
+}
+bpo_missing=()
+for p in "${BPO_PKGS[@]}"; do
+	bpo_ok "$p" || bpo_missing+=("${p%%:*}")
+done
+
+if [ ${#missing[@]} -eq 0 ] && [ ${#bpo_missing[@]} -eq 0 ] && qemu_ok; then
 	exit 0
 fi
 
@@ -76,9 +95,12 @@ if [ ${#missing[@]} -ne 0 ]; then
 	echo "install-deps: installing ${missing[*]}"
 	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-if ! qemu_ok; then
-	echo "install-deps: installing QEMU from bookworm-backports"
+if [ ${#bpo_missing[@]} -ne 0 ]; then
+	echo "install-deps: installing ${bpo_missing[*]} from bookworm-backports"
 	$SUDO apt-get install -y -q --no-install-recommends \
-		-t bookworm-backports "${BPO_PKGS[@]}"
+		-t bookworm-backports "${bpo_missing[@]}"
 fi
+for p in "${BPO_PKGS[@]}"; do
+	bpo_ok "$p" || { echo "install-deps: ${p%%:*} >= ${p#*:} not available" >&2; exit 1; }
+done
 qemu_ok || { echo "install-deps: QEMU >= $QEMU_MIN_MAJOR not available" >&2; exit 1; }

@@ -9,10 +9,12 @@ vmhost_test_kernel() {
 	echo "$dir"
 }
 
-# Kernel C (checkpatch) and C++ (clang-format) sources of the project.
+# Kernel C (checkpatch) and C++ (clang-format) sources of the project;
+# not the vmlinux.h files, which bpftool writes from a kernel's BTF.
 vmhost_kernel_sources() {
 	git -C "$1" ls-files --cached --others --exclude-standard \
-		'*.c' '*.h' ':!:tools/**/*.h' ':!:build/**'
+		'*.c' '*.h' ':!:tools/**/*.h' ':!:build/**' \
+		':!:sched/vos/vmlinux/**'
 }
 vmhost_cxx_sources() {
 	git -C "$1" ls-files --cached --others --exclude-standard \

@@ -14,7 +14,8 @@ namespace vmem
 
 using vmhost::format_bytes;
 using vmhost::Table;
-using vmhost::json::Writer;
+using vmhost::json::Json;
+using vmhost::json::put_text;
 
 std::string node_text(std::uint32_t node)
 {
@@ -52,27 +53,28 @@ std::string hex(std::uint64_t v)
 namespace
 {
 
-void node_value(Writer &w, std::uint32_t node)
+Json node_json(std::uint32_t node)
 {
-	if (node == VMEM_NODE_ANY)
-		w.null();
-	else
-		w.value(node);
+	return node == VMEM_NODE_ANY ? Json(nullptr) : Json(node);
+}
+
+std::string doc(const Json &j, Style style)
+{
+	return vmhost::json::dump(j, style == Style::Pretty) + "\n";
 }
 
 template <class T, class Fn>
-std::string json_array(const std::vector<T> &items, Fn object)
+std::string json_array(const std::vector<T> &items, Style style, Fn object)
 {
-	Writer w;
+	Json a = Json::array();
 
-	w.begin_array();
 	for (const auto &item : items) {
-		w.begin_object();
-		object(w, item);
-		w.end_object();
+		Json o = Json::object();
+
+		object(o, item);
+		a.push_back(std::move(o));
 	}
-	w.end_array();
-	return w.str() + "\n";
+	return doc(a, style);
 }
 
 std::string table_text(const Table &t)
@@ -85,35 +87,34 @@ template <class T> std::string opt_text(const std::optional<T> &v)
 	return v ? std::to_string(*v) : "-";
 }
 
-void poison_fields(Writer &w, const Poison &p)
+void poison_fields(Json &o, const Poison &p)
 {
-	w.key("phys").value(p.phys).key("node");
-	node_value(w, p.node);
-	w.key("state").value(poison_state_name(p.state));
+	o["phys"] = p.phys;
+	o["node"] = node_json(p.node);
+	o["state"] = poison_state_name(p.state);
 	if (p.dev)
-		w.key("dev").value(*p.dev);
+		o["dev"] = *p.dev;
 	if (p.ino)
-		w.key("ino").value(*p.ino);
+		o["ino"] = *p.ino;
 	if (p.offset)
-		w.key("offset").value(*p.offset);
+		o["offset"] = *p.offset;
 	if (p.signalled)
-		w.key("signalled").value(*p.signalled);
+		o["signalled"] = *p.signalled;
 }
 
 } // namespace
 
-std::string format_pools(const std::vector<Pool> &pools, bool json)
+std::string format_pools(const std::vector<Pool> &pools, Style style)
 {
-	if (json)
-		return json_array(pools, [](Writer &w, const Pool &p) {
-			w.key("node");
-			node_value(w, p.node);
-			w.key("total_bytes").value(p.total_bytes);
-			w.key("free_zeroed_bytes").value(p.free_zeroed_bytes);
-			w.key("free_dirty_bytes").value(p.free_dirty_bytes);
-			w.key("in_use_bytes").value(p.in_use_bytes);
-			w.key("poisoned_pages").value(p.poisoned_pages);
-			w.key("metadata_bytes").value(p.metadata_bytes);
+	if (style != Style::Text)
+		return json_array(pools, style, [](Json &o, const Pool &p) {
+			o["node"] = node_json(p.node);
+			o["total_bytes"] = p.total_bytes;
+			o["free_zeroed_bytes"] = p.free_zeroed_bytes;
+			o["free_dirty_bytes"] = p.free_dirty_bytes;
+			o["in_use_bytes"] = p.in_use_bytes;
+			o["poisoned_pages"] = p.poisoned_pages;
+			o["metadata_bytes"] = p.metadata_bytes;
 		});
 
 	Table t({ { "node" },
@@ -133,15 +134,14 @@ std::string format_pools(const std::vector<Pool> &pools, bool json)
 	return table_text(t);
 }
 
-std::string format_ranges(const std::vector<Range> &ranges, bool json)
+std::string format_ranges(const std::vector<Range> &ranges, Style style)
 {
-	if (json)
-		return json_array(ranges, [](Writer &w, const Range &r) {
-			w.key("start").value(r.start);
-			w.key("size").value(r.size);
-			w.key("node");
-			node_value(w, r.node);
-			w.key("in_use_bytes").value(r.in_use_bytes);
+	if (style != Style::Text)
+		return json_array(ranges, style, [](Json &o, const Range &r) {
+			o["start"] = r.start;
+			o["size"] = r.size;
+			o["node"] = node_json(r.node);
+			o["in_use_bytes"] = r.in_use_bytes;
 		});
 
 	Table t({ { "start" },
@@ -154,26 +154,24 @@ std::string format_ranges(const std::vector<Range> &ranges, bool json)
 	return table_text(t);
 }
 
-std::string format_files(const std::vector<File> &files, bool json)
+std::string format_files(const std::vector<File> &files, Style style)
 {
-	if (json)
-		return json_array(files, [](Writer &w, const File &f) {
-			w.key("dev").value(f.dev);
-			w.key("ino").value(f.ino);
-			w.key("path");
+	if (style != Style::Text)
+		return json_array(files, style, [](Json &o, const File &f) {
+			o["dev"] = f.dev;
+			o["ino"] = f.ino;
 			if (f.path)
-				w.value(*f.path);
+				put_text(o, "path", *f.path);
 			else
-				w.null();
-			w.key("size").value(f.size);
-			w.key("uid").value(f.uid);
-			w.key("gid").value(f.gid);
-			w.key("node");
-			node_value(w, f.node);
-			w.key("maps_1g").value(f.maps_1g);
-			w.key("maps_2m").value(f.maps_2m);
-			w.key("maps_4k").value(f.maps_4k);
-			w.key("poisoned_pages").value(f.poisoned_pages);
+				o["path"] = nullptr;
+			o["size"] = f.size;
+			o["uid"] = f.uid;
+			o["gid"] = f.gid;
+			o["node"] = node_json(f.node);
+			o["maps_1g"] = f.maps_1g;
+			o["maps_2m"] = f.maps_2m;
+			o["maps_4k"] = f.maps_4k;
+			o["poisoned_pages"] = f.poisoned_pages;
 		});
 
 	Table t({ { "dev" },
@@ -198,10 +196,10 @@ std::string format_files(const std::vector<File> &files, bool json)
 	return table_text(t);
 }
 
-std::string format_poison(const std::vector<Poison> &pages, bool json)
+std::string format_poison(const std::vector<Poison> &pages, Style style)
 {
-	if (json)
-		return json_array(pages, poison_fields);
+	if (style != Style::Text)
+		return json_array(pages, style, poison_fields);
 
 	bool signalled = false;
 	for (const auto &p : pages)
@@ -232,26 +230,20 @@ std::string format_poison(const std::vector<Poison> &pages, bool json)
 	return table_text(t);
 }
 
-std::string format_config(const Config &c, bool json)
+std::string format_config(const Config &c, Style style)
 {
-	if (json) {
-		Writer w;
-
-		w.begin_object().key("scrub").value(c.scrub).end_object();
-		return w.str() + "\n";
-	}
+	if (style != Style::Text)
+		return doc(Json{ { "scrub", c.scrub } }, style);
 	return std::string("scrub ") + (c.scrub ? "on" : "off") + "\n";
 }
 
-std::string format_event(const Poison &p, bool json)
+std::string format_event(const Poison &p, Style style)
 {
-	if (json) {
-		Writer w;
+	if (style != Style::Text) {
+		Json o = { { "event", "poison" } };
 
-		w.begin_object().key("event").value("poison");
-		poison_fields(w, p);
-		w.end_object();
-		return w.str() + "\n";
+		poison_fields(o, p);
+		return doc(o, style);
 	}
 
 	std::string s = "poison phys " + hex(p.phys) + " node " +

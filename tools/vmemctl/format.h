@@ -23,16 +23,19 @@ std::string dev_text(std::uint32_t dev);
 // "0x" and lower-case hexadecimal digits.
 std::string hex(std::uint64_t v);
 
+// Plain text for people; JSON compact on one line, or indented (-p).
+enum class Style { Text, Json, Pretty };
+
 // Dumps: a table ("" when there is nothing), or a JSON array. Both end
 // with a newline when not empty.
-std::string format_pools(const std::vector<Pool> &pools, bool json);
-std::string format_ranges(const std::vector<Range> &ranges, bool json);
-std::string format_files(const std::vector<File> &files, bool json);
-std::string format_poison(const std::vector<Poison> &pages, bool json);
+std::string format_pools(const std::vector<Pool> &pools, Style style);
+std::string format_ranges(const std::vector<Range> &ranges, Style style);
+std::string format_files(const std::vector<File> &files, Style style);
+std::string format_poison(const std::vector<Poison> &pages, Style style);
 // `config show`: "scrub on", or a JSON object.
-std::string format_config(const Config &c, bool json);
+std::string format_config(const Config &c, Style style);
 // One line for `monitor`: "poison phys 0x... node 0 state mapped ...", or
 // a JSON object {"event":"poison", ...} on one line.
-std::string format_event(const Poison &p, bool json);
+std::string format_event(const Poison &p, Style style);
 
 } // namespace vmem

@@ -8,25 +8,6 @@
 namespace vmem
 {
 
-const char *const usage_text =
-	"Usage: vmemctl [-j|--json] OBJECT COMMAND [ARGS]\n"
-	"       vmemctl -h|--help | -V|--version\n"
-	"\n"
-	"  vmemctl pool show\n"
-	"  vmemctl range show\n"
-	"  vmemctl range add start ADDR size SIZE\n"
-	"  vmemctl range del start ADDR\n"
-	"  vmemctl file list\n"
-	"  vmemctl poison list\n"
-	"  vmemctl config show\n"
-	"  vmemctl config set scrub on|off\n"
-	"  vmemctl monitor\n"
-	"\n"
-	"Words may be abbreviated to any unique prefix; a missing COMMAND\n"
-	"means show (list). ADDR and SIZE are bytes with an optional K, M, G\n"
-	"or T suffix (powers of 1024), or hexadecimal 0x...\n"
-	"VMEM hands out guest memory in 1 GiB chunks. See vmemctl(8).\n";
-
 const char *command_name(Command c)
 {
 	switch (c) {
@@ -100,134 +81,111 @@ std::uint64_t parse_size(const std::string &what, const std::string &text)
 namespace
 {
 
-using vmhost::Args;
-using vmhost::match_keyword;
+using vmhost::cli::Param;
 
-// The object's command; `choices[0]` when the command is left out.
-std::size_t command(Args &a, const std::string &object,
-		    const std::vector<std::string> &choices)
-{
-	if (a.done())
-		return 0;
-	return match_keyword(object + " command", a.next(), choices);
-}
-
-void range_args(Args &a, Invocation &inv, bool want_size)
-{
-	const char *cmd = command_name(inv.command);
-	std::vector<std::string> keys = { "start" };
-	bool have[2] = {};
-
-	if (want_size)
-		keys.push_back("size");
-	while (!a.done()) {
-		std::size_t k = match_keyword(std::string(cmd) + " keyword",
-					      a.next(), keys);
-		std::string value = a.value(keys[k]);
-
-		if (have[k])
-			throw UsageError(std::string(cmd) + ": " + keys[k] +
-					 " given twice");
-		have[k] = true;
-		if (k == 0)
-			inv.start = parse_size("start", value);
-		else
-			inv.size = parse_size("size", value);
-	}
-	if (!have[0] || (want_size && !have[1]))
-		throw UsageError(std::string(cmd) + ": needs start ADDR" +
-				 (want_size ? " and size SIZE" : ""));
-}
-
-void config_set_args(Args &a, Invocation &inv)
-{
-	if (a.done())
-		throw UsageError("config set: set what? scrub on|off");
-	match_keyword("config set keyword", a.next(), { "scrub" });
-	const std::string &v = a.value("scrub");
-	inv.scrub = match_keyword("scrub value", v, { "on", "off" }) == 0;
-}
+const Param kStart = { "start", Param::Keyword, "ADDR", {}, true };
 
 } // namespace
 
-Invocation parse(const std::vector<std::string> &args)
+const vmhost::cli::Grammar &grammar()
+{
+	static const vmhost::cli::Grammar g = {
+		"vmemctl",
+		"0.1",
+		"VMEM hands out guest memory in 1 GiB chunks from memory the\n"
+		"kernel was told to leave alone (memmap=). ADDR and SIZE are\n"
+		"bytes with an optional K, M, G or T suffix (powers of 1024), or\n"
+		"hexadecimal 0x...",
+		"vmemctl(8), vmem(4)",
+		{
+			{ "pool",
+			  "the guest-memory pools, one per NUMA node",
+			  { { "show",
+			      "size, free (zeroed, dirty), in use, "
+			      "poisoned pages and metadata per pool" } } },
+			{ "range",
+			  "the physical ranges the pools are made of",
+			  { { "show", "the ranges and what of each is in use" },
+			    { "add",
+			      "give the range to VMEM (it must be reserved "
+			      "with memmap= and GiB-aligned)",
+			      { kStart,
+				{ "size", Param::Keyword, "SIZE", {}, true } } },
+			    { "del",
+			      "take the range back (refused while any of it "
+			      "is in use)",
+			      { kStart } } } },
+			{ "file",
+			  "the vmemfs files and how they are mapped",
+			  { { "list", "every file: size, owner, node, "
+				      "mappings by page size, poison" } } },
+			{ "poison",
+			  "the 4 KiB pages taken out of service",
+			  { { "list", "every poisoned page: where it was "
+				      "and what it hit" } } },
+			{ "config",
+			  "the module's settings",
+			  { { "show", "the current settings" },
+			    { "set",
+			      "change a setting",
+			      { { "scrub",
+				  Param::Keyword,
+				  "on|off",
+				  { "on", "off" },
+				  true } } } } },
+			{ "monitor",
+			  "print memory-error events as they happen "
+			  "(CAP_SYS_ADMIN)",
+			  { { "", "one line (or JSON object) per event, "
+				  "until interrupted" } } },
+		},
+	};
+	return g;
+}
+
+Invocation interpret(const vmhost::cli::Invocation &c)
 {
 	Invocation inv;
-	Args a(args);
-	bool help = false, version = false;
 
-	while (!a.done() && a.peek().size() > 1 && a.peek()[0] == '-') {
-		const std::string opt = a.next();
-
-		if (opt == "-j" || opt == "--json")
-			inv.json = true;
-		else if (opt == "-h" || opt == "--help")
-			help = true;
-		else if (opt == "-V" || opt == "--version")
-			version = true;
-		else
-			throw UsageError("unknown option '" + opt + "'");
-	}
-	if (help || version) {
-		inv.command = help ? Command::Help : Command::Version;
+	inv.json = c.json;
+	inv.pretty = c.pretty;
+	if (c.special == vmhost::cli::Invocation::Version) {
+		inv.command = Command::Version;
 		return inv;
 	}
-	if (a.done())
-		throw UsageError("which object? pool, range, file, poison, "
-				 "config or monitor");
-
-	switch (match_keyword("object", a.next(),
-			      { "pool", "range", "file", "poison", "config",
-				"monitor" })) {
-	case 0:
-		command(a, "pool", { "show" });
+	if (c.special != vmhost::cli::Invocation::None || !c.command) {
+		inv.command = Command::Help;
+		return inv;
+	}
+	if (c.is("pool"))
 		inv.command = Command::PoolShow;
-		break;
-	case 1:
-		switch (command(a, "range", { "show", "add", "del" })) {
-		case 0:
-			inv.command = Command::RangeShow;
-			break;
-		case 1:
-			inv.command = Command::RangeAdd;
-			range_args(a, inv, true);
-			break;
-		default:
-			inv.command = Command::RangeDel;
-			range_args(a, inv, false);
-			break;
-		}
-		break;
-	case 2:
-		command(a, "file", { "list", "show" });
+	else if (c.is("range", "show"))
+		inv.command = Command::RangeShow;
+	else if (c.is("range", "add"))
+		inv.command = Command::RangeAdd;
+	else if (c.is("range", "del"))
+		inv.command = Command::RangeDel;
+	else if (c.is("file"))
 		inv.command = Command::FileList;
-		break;
-	case 3:
-		command(a, "poison", { "list", "show" });
+	else if (c.is("poison"))
 		inv.command = Command::PoisonList;
-		break;
-	case 4:
-		if (command(a, "config", { "show", "set" }) == 0) {
-			inv.command = Command::ConfigShow;
-		} else {
-			inv.command = Command::ConfigSet;
-			config_set_args(a, inv);
-		}
-		break;
-	default:
+	else if (c.is("config", "show"))
+		inv.command = Command::ConfigShow;
+	else if (c.is("config", "set"))
+		inv.command = Command::ConfigSet;
+	else
 		inv.command = Command::Monitor;
-		break;
-	}
-	if (!a.done()) {
-		const std::string &w = a.next();
-
-		throw UsageError(std::string(command_name(inv.command)) +
-				 ": unexpected argument '" + w + "'" +
-				 (w.size() > 1 && w[0] == '-' ?
-					  " (options go before OBJECT)" :
-					  ""));
-	}
+	if (c.has("start"))
+		inv.start = parse_size("start", c.get("start"));
+	if (c.has("size"))
+		inv.size = parse_size("size", c.get("size"));
+	inv.scrub = c.get("scrub") == "on";
 	return inv;
+}
+
+Invocation parse(const std::vector<std::string> &args)
+{
+	return interpret(vmhost::cli::parse(grammar(), args));
 }
 
 } // namespace vmem

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// vmemctl: command-line parsing (iproute2 grammar: OBJECT COMMAND ARGS,
-// each word abbreviable to a unique prefix), kept free of netlink so the
-// rules can be unit-tested.
+// vmemctl: its grammar (tools/lib/cli.h: the iproute2 convention of every
+// vmhost tool) and the typed request it parses into, kept free of netlink
+// so the rules can be unit-tested.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "args.h"
+#include "cli.h"
 
 namespace vmem
 {
@@ -33,12 +34,21 @@ enum class Command {
 struct Invocation {
 	Command command = Command::Help;
 	bool json = false; // -j, --json
+	bool pretty = false; // -p, --pretty
 	std::uint64_t start = 0; // range add, range del: start ADDR
 	std::uint64_t size = 0; // range add: size SIZE
 	bool scrub = false; // config set scrub on|off
 };
 
-// Parses argv[1..]; throws UsageError naming the word it cannot use.
+// vmemctl's objects, commands and their arguments.
+const vmhost::cli::Grammar &grammar();
+
+// The typed request for what the grammar accepted; throws UsageError for a
+// value it cannot use (a size that is not one).
+Invocation interpret(const vmhost::cli::Invocation &cli);
+
+// interpret(cli::parse(grammar(), args)): argv[1..] to a request; help and
+// version come back as Command::Help and Command::Version.
 Invocation parse(const std::vector<std::string> &args);
 
 // "pool show", "range add", ...: names the operation in error messages.
@@ -48,7 +58,5 @@ const char *command_name(Command c);
 // or T (also KiB ... TiB, any case), or hexadecimal with 0x. Throws
 // UsageError naming `what`.
 std::uint64_t parse_size(const std::string &what, const std::string &text);
-
-extern const char *const usage_text;
 
 } // namespace vmem

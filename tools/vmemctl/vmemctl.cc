@@ -2,12 +2,14 @@
 // vmemctl: show and control VMEM, the vmem module's guest memory pools,
 // over its generic netlink family "vmem" (uapi/vmhost/vmem.h).
 //
-// Exit status: 0 success, 1 the kernel refused or the operation failed,
-// 2 bad usage, 3 the vmem module is not loaded. Output reaches stdout only
-// once the whole answer is in, so a failure never leaves half a table.
+// Grammar, messages and exit status are every vmhost tool's (tools/lib/
+// cli.h): 0 success, 1 the kernel refused or the operation failed, 2 bad
+// usage, 3 the vmem module is not loaded. Output reaches stdout only once
+// the whole answer is in, so a failure never leaves half a table.
 #include <signal.h>
 #include <vmhost/vmem.h>
 
+#include <cerrno>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -24,8 +26,6 @@ namespace
 {
 
 namespace genl = vmhost::genl;
-
-constexpr const char *kVersion = "0.1";
 
 genl::Socket open_vmem()
 {
@@ -47,24 +47,27 @@ std::vector<T> dump(genl::Socket &s, std::uint8_t cmd, int maxattr,
 std::string run(const Invocation &inv)
 {
 	genl::Socket s = open_vmem();
+	Style style = !inv.json	 ? Style::Text :
+		      inv.pretty ? Style::Pretty :
+				   Style::Json;
 
 	switch (inv.command) {
 	case Command::PoolShow:
 		return format_pools(dump(s, VMEM_CMD_POOL_GET, VMEM_A_POOL_MAX,
 					 decode_pool),
-				    inv.json);
+				    style);
 	case Command::RangeShow:
 		return format_ranges(dump(s, VMEM_CMD_RANGE_GET,
 					  VMEM_A_RANGE_MAX, decode_range),
-				     inv.json);
+				     style);
 	case Command::FileList:
 		return format_files(dump(s, VMEM_CMD_FILE_GET, VMEM_A_FILE_MAX,
 					 decode_file),
-				    inv.json);
+				    style);
 	case Command::PoisonList:
 		return format_poison(dump(s, VMEM_CMD_POISON_GET,
 					  VMEM_A_POISON_MAX, decode_poison),
-				     inv.json);
+				     style);
 	case Command::RangeAdd:
 		s.request(VMEM_CMD_RANGE_ADD, VMEM_A_RANGE_MAX,
 			  [&](genl::Message &m) {
@@ -87,7 +90,7 @@ std::string run(const Invocation &inv)
 			throw genl::Error(genl::ErrorKind::Protocol, EPROTO, "",
 					  "the vmem module sent no "
 					  "configuration");
-		return format_config(*c, inv.json);
+		return format_config(*c, style);
 	}
 	case Command::ConfigSet:
 		s.request(VMEM_CMD_CONFIG_SET, VMEM_A_CONFIG_MAX,
@@ -108,7 +111,7 @@ void on_signal(int)
 }
 
 // Prints each poison event as it arrives until SIGINT or SIGTERM.
-void monitor(bool json)
+void monitor(Style style)
 {
 	struct sigaction sa = {};
 	sigset_t stop_signals, wait_mask;
@@ -132,7 +135,7 @@ void monitor(bool json)
 		[&](const genl::Attrs &a) {
 			if (a.cmd() != VMEM_CMD_POISON_NTF)
 				return;
-			std::cout << format_event(decode_poison(a), json)
+			std::cout << format_event(decode_poison(a), style)
 				  << std::flush;
 		},
 		[] { return stop_requested != 0; }, &wait_mask,
@@ -148,48 +151,32 @@ void monitor(bool json)
 int main(int argc, char **argv)
 {
 	using namespace vmem;
-	std::vector<std::string> args(argv + 1, argv + argc);
-	Invocation inv;
+	namespace cli = vmhost::cli;
 
-	try {
-		inv = parse(args);
-	} catch (const UsageError &e) {
-		std::cerr << "vmemctl: " << e.what()
-			  << "\nTry 'vmemctl --help' for more information.\n";
-		return 2;
-	}
+	return cli::main(grammar(), argc, argv, [](const cli::Invocation &c) {
+		Invocation inv = interpret(c);
 
-	try {
-		switch (inv.command) {
-		case Command::Help:
-			std::cout << usage_text;
-			return 0;
-		case Command::Version:
-			std::cout << "vmemctl " << kVersion << "\n";
-			return 0;
-		case Command::Monitor:
-			monitor(inv.json);
-			return 0;
-		default:
+		try {
+			if (inv.command == Command::Monitor) {
+				monitor(!inv.json  ? Style::Text :
+					inv.pretty ? Style::Pretty :
+						     Style::Json);
+				return 0;
+			}
 			std::cout << run(inv) << std::flush;
 			if (!std::cout)
-				throw std::runtime_error("cannot write the "
-							 "output");
+				throw cli::Failure("cannot write the output");
 			return 0;
+		} catch (const vmhost::genl::Error &e) {
+			if (e.kind() == vmhost::genl::ErrorKind::FamilyNotFound)
+				throw cli::Failure(
+					std::string(
+						"the vmem module is not "
+						"loaded (no generic netlink "
+						"family \"") +
+						VMEM_GENL_NAME + "\")",
+					cli::kExitUnavailable);
+			throw cli::Failure(e.what());
 		}
-	} catch (const vmhost::genl::Error &e) {
-		if (e.kind() == vmhost::genl::ErrorKind::FamilyNotFound) {
-			std::cerr << "vmemctl: the vmem module is not loaded "
-				     "(no generic netlink family \""
-				  << VMEM_GENL_NAME << "\")\n";
-			return 3;
-		}
-		std::cerr << "vmemctl: " << command_name(inv.command) << ": "
-			  << e.what() << "\n";
-		return 1;
-	} catch (const std::exception &e) {
-		std::cerr << "vmemctl: " << command_name(inv.command) << ": "
-			  << e.what() << "\n";
-		return 1;
-	}
+	});
 }

@@ -4,142 +4,172 @@
 namespace vos
 {
 
-const char *const usage_text =
-	"Usage: vosctl start [--ctrl-budget PCT] [--ctrl-slice US] [--vcpu-slice US]\n"
-	"                    [--max-wait MS] [--vcpu-cgroup PATH]... [--watchdog MS]\n"
-	"                    [--daemon]\n"
-	"       vosctl stop\n"
-	"       vosctl status [-j]\n"
-	"       vosctl classify TID|CGROUP-PATH vcpu|ctrl|auto\n"
-	"       vosctl help | version\n"
-	"\n"
-	"VOS schedules vCPU threads first and gives the host's control plane a\n"
-	"bounded, never-starved budget. See vosctl(8).\n";
-
 namespace
 {
 
-using vmhost::Args;
+using vmhost::cli::Param;
 
-StartOptions parse_start(Args &a)
+Param number(const char *name, const char *unit)
 {
-	StartOptions o;
-
-	while (!a.done()) {
-		const std::string opt = a.next();
-
-		if (opt == "--ctrl-budget")
-			o.ctrl_budget_pct =
-				parse_number(opt, a.value(opt), 1, 50);
-		else if (opt == "--ctrl-slice")
-			o.ctrl_slice_us =
-				parse_number(opt, a.value(opt), 50, 100000);
-		else if (opt == "--vcpu-slice")
-			o.vcpu_slice_us =
-				parse_number(opt, a.value(opt), 100, 1000000);
-		else if (opt == "--max-wait")
-			o.max_wait_ms =
-				parse_number(opt, a.value(opt), 1, 10000);
-		else if (opt == "--watchdog")
-			o.watchdog_ms =
-				parse_number(opt, a.value(opt), 1000, 30000);
-		else if (opt == "--vcpu-cgroup")
-			o.vcpu_cgroups.push_back(a.value(opt));
-		else if (opt == "--daemon")
-			o.daemon = true;
-		else if (opt == "--test-stall")
-			o.test_stall = true;
-		else
-			throw UsageError("start: unknown option '" + opt + "'");
-	}
-	// The guard must leave CTRL room to run at least one slice.
-	if (o.max_wait_ms * 1000 < o.ctrl_slice_us)
-		throw UsageError(
-			"--max-wait (" + std::to_string(o.max_wait_ms) +
-			" ms) must not be shorter than --ctrl-slice (" +
-			std::to_string(o.ctrl_slice_us) + " us)");
-	return o;
+	return { name, Param::Keyword, unit };
 }
 
-ClassifyOptions parse_classify(Args &a)
+std::uint64_t value(const vmhost::cli::Invocation &c, const char *name,
+		    std::uint64_t fallback, std::uint64_t min,
+		    std::uint64_t max)
 {
-	ClassifyOptions o;
+	if (!c.has(name))
+		return fallback;
+	return parse_number(name, c.get(name), min, max);
+}
 
-	if (a.done())
-		throw UsageError("classify: which TID or cgroup path?");
-	const std::string what = a.next();
-	if (a.done())
-		throw UsageError("classify: as what? vcpu, ctrl or auto");
-	const std::string as = a.next();
-	if (!a.done())
-		throw UsageError("classify: too many arguments");
+// An absolute path with no "." or ".." component: what cgroup_id() then
+// checks is a directory under the cgroup2 mount.
+std::string cgroup_path(const std::string &what, const std::string &path)
+{
+	if (path.empty() || path.front() != '/')
+		throw UsageError(what + ": '" + path +
+				 "' is not an absolute cgroup path");
+	for (std::size_t b = 1; b <= path.size();) {
+		std::size_t e = path.find('/', b);
 
-	if (!what.empty() &&
-	    what.find_first_not_of("0123456789") == std::string::npos) {
-		o.target = ClassifyTarget::Tid;
-		o.tid = parse_number("TID", what, 1, 4194304);
-	} else if (!what.empty() && what.front() == '/') {
-		o.target = ClassifyTarget::Cgroup;
-		o.cgroup = what;
-	} else {
-		throw UsageError(
-			"classify: '" + what +
-			"' is neither a TID nor an absolute cgroup path");
+		if (e == std::string::npos)
+			e = path.size();
+		std::string part = path.substr(b, e - b);
+		if (part == "." || part == "..")
+			throw UsageError(what + ": '" + path + "' has a '" +
+					 part + "' component");
+		b = e + 1;
 	}
-	if (as == "vcpu")
-		o.as = ClassifyAs::Vcpu;
-	else if (as == "ctrl")
-		o.as = ClassifyAs::Ctrl;
-	else if (as == "auto")
-		o.as = ClassifyAs::Auto;
-	else
-		throw UsageError("classify: '" + as +
-				 "' is not a class: use vcpu, ctrl or auto");
-	return o;
+	return path;
 }
 
 } // namespace
 
-Invocation parse(const std::vector<std::string> &args)
+const vmhost::cli::Grammar &grammar()
+{
+	static const vmhost::cli::Grammar g = {
+		"vosctl",
+		"0.1",
+		"VOS schedules vCPU threads first and gives the host's control\n"
+		"plane a bounded, never-starved budget.",
+		"vosctl(8)",
+		{
+			{ "sched",
+			  "the VOS scheduler itself",
+			  {
+				  { "show",
+				    "state, configuration and per-class "
+				    "statistics (exit 3 when VOS is not "
+				    "running)" },
+				  { "start",
+				    "load VOS and keep it attached while this "
+				    "vosctl runs (CAP_BPF and CAP_SYS_ADMIN)",
+				    { number("ctrl-budget", "PCT"),
+				      number("ctrl-slice", "US"),
+				      number("vcpu-slice", "US"),
+				      number("max-wait", "MS"),
+				      number("watchdog", "MS"),
+				      { "vcpu-cgroup",
+					Param::Keyword,
+					"PATH",
+					{},
+					false,
+					true },
+				      { "daemon", Param::Flag },
+				      { "test-stall", Param::Flag } } },
+				  { "stop", "stop the vosctl that holds VOS; "
+					    "every task returns to the fair "
+					    "class" },
+			  } },
+			{ "class",
+			  "how a task or a cgroup's tasks are classified",
+			  { { "set",
+			      "classify a thread (TID) or every task of a "
+			      "cgroup (absolute path under /sys/fs/cgroup)",
+			      { { "TID|PATH", Param::Positional, "", {}, true },
+				{ "CLASS",
+				  Param::Positional,
+				  "",
+				  { "vcpu", "ctrl", "auto" },
+				  true } } } } },
+		},
+	};
+	return g;
+}
+
+Invocation interpret(const vmhost::cli::Invocation &c)
 {
 	Invocation inv;
-	Args a(args);
 
-	if (a.done())
-		throw UsageError(
-			"which command? start, stop, status or classify");
-	const std::string cmd = a.next();
-
-	if (cmd == "start") {
-		inv.command = Command::Start;
-		inv.start = parse_start(a);
-	} else if (cmd == "stop") {
-		inv.command = Command::Stop;
-	} else if (cmd == "status") {
-		inv.command = Command::Status;
-		while (!a.done()) {
-			const std::string opt = a.next();
-			if (opt != "-j" && opt != "--json")
-				throw UsageError("status: unknown option '" +
-						 opt + "'");
-			inv.json = true;
-		}
-	} else if (cmd == "classify") {
-		inv.command = Command::Classify;
-		inv.classify = parse_classify(a);
-	} else if (cmd == "help" || cmd == "-h" || cmd == "--help") {
-		inv.command = Command::Help;
-	} else if (cmd == "version" || cmd == "--version") {
+	inv.json = c.json;
+	inv.pretty = c.pretty;
+	if (c.special == vmhost::cli::Invocation::Version) {
 		inv.command = Command::Version;
-	} else {
-		throw UsageError("unknown command '" + cmd + "'");
+		return inv;
 	}
-	if ((inv.command == Command::Stop || inv.command == Command::Help ||
-	     inv.command == Command::Version) &&
-	    !a.done())
-		throw UsageError(cmd + ": unexpected argument '" + a.next() +
-				 "'");
+	if (c.special != vmhost::cli::Invocation::None || !c.command) {
+		inv.command = Command::Help;
+		return inv;
+	}
+	if (c.is("sched", "show")) {
+		inv.command = Command::Status;
+	} else if (c.is("sched", "stop")) {
+		inv.command = Command::Stop;
+	} else if (c.is("sched", "start")) {
+		StartOptions &o = inv.start;
+
+		inv.command = Command::Start;
+		o.ctrl_budget_pct = static_cast<unsigned>(
+			value(c, "ctrl-budget", o.ctrl_budget_pct, 1, 50));
+		o.ctrl_slice_us =
+			value(c, "ctrl-slice", o.ctrl_slice_us, 50, 100000);
+		o.vcpu_slice_us =
+			value(c, "vcpu-slice", o.vcpu_slice_us, 100, 1000000);
+		o.max_wait_ms = value(c, "max-wait", o.max_wait_ms, 1, 10000);
+		o.watchdog_ms = static_cast<unsigned>(
+			value(c, "watchdog", o.watchdog_ms, 1000, 30000));
+		if (c.has("vcpu-cgroup"))
+			for (const auto &path : c.values.at("vcpu-cgroup"))
+				o.vcpu_cgroups.push_back(
+					cgroup_path("vcpu-cgroup", path));
+		o.daemon = c.has("daemon");
+		o.test_stall = c.has("test-stall");
+		// The guard must leave CTRL room to run at least one slice.
+		if (o.max_wait_ms * 1000 < o.ctrl_slice_us)
+			throw UsageError(
+				"max-wait (" + std::to_string(o.max_wait_ms) +
+				" ms) must not be shorter than ctrl-slice (" +
+				std::to_string(o.ctrl_slice_us) + " us)");
+	} else {
+		ClassifyOptions &o = inv.classify;
+		const std::string &what = c.get("TID|PATH");
+		const std::string &as = c.get("CLASS");
+
+		inv.command = Command::Classify;
+		if (!what.empty() &&
+		    what.find_first_not_of("0123456789") == std::string::npos) {
+			o.target = ClassifyTarget::Tid;
+			o.tid = static_cast<std::uint32_t>(
+				parse_number("TID", what, 1, 4194304));
+		} else if (!what.empty() && what.front() == '/') {
+			o.target = ClassifyTarget::Cgroup;
+			o.cgroup = cgroup_path("class set", what);
+		} else {
+			throw UsageError(
+				"class set: '" + what +
+				"' is neither a TID nor an absolute cgroup path");
+		}
+		o.as = as == "vcpu" ? ClassifyAs::Vcpu :
+		       as == "ctrl" ? ClassifyAs::Ctrl :
+				      ClassifyAs::Auto;
+	}
 	return inv;
+}
+
+Invocation parse(const std::vector<std::string> &args)
+{
+	return interpret(vmhost::cli::parse(grammar(), args));
 }
 
 } // namespace vos

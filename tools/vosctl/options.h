@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// vosctl: command-line parsing and validation, kept free of libbpf so the
-// rules can be unit-tested.
+// vosctl: its grammar (tools/lib/cli.h: the iproute2 convention of every
+// vmhost tool), parsing and validation, kept free of libbpf so the rules
+// can be unit-tested.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "args.h"
+#include "cli.h"
 
 namespace vos
 {
@@ -16,14 +18,14 @@ namespace vos
 using vmhost::UsageError;
 
 struct StartOptions {
-	unsigned ctrl_budget_pct = 5; // --ctrl-budget PCT
-	std::uint64_t ctrl_slice_us = 500; // --ctrl-slice US
-	std::uint64_t vcpu_slice_us = 5000; // --vcpu-slice US
-	std::uint64_t max_wait_ms = 100; // --max-wait MS
-	unsigned watchdog_ms = 0; // --watchdog MS, 0: kernel default
-	std::vector<std::string> vcpu_cgroups; // --vcpu-cgroup PATH...
-	bool daemon = false; // --daemon: restart on ejection
-	bool test_stall = false; // --test-stall: never run CTRL (tests only)
+	unsigned ctrl_budget_pct = 5; // ctrl-budget PCT
+	std::uint64_t ctrl_slice_us = 500; // ctrl-slice US
+	std::uint64_t vcpu_slice_us = 5000; // vcpu-slice US
+	std::uint64_t max_wait_ms = 100; // max-wait MS
+	unsigned watchdog_ms = 0; // watchdog MS, 0: kernel default
+	std::vector<std::string> vcpu_cgroups; // vcpu-cgroup PATH...
+	bool daemon = false; // daemon: restart on ejection
+	bool test_stall = false; // test-stall: never run CTRL (tests only)
 };
 
 enum class ClassifyTarget { Tid, Cgroup };
@@ -41,15 +43,22 @@ enum class Command { Start, Stop, Status, Classify, Help, Version };
 struct Invocation {
 	Command command = Command::Help;
 	bool json = false;
+	bool pretty = false;
 	StartOptions start;
 	ClassifyOptions classify;
 };
 
-// Parses argv[1..]; throws UsageError with a message that says what to do.
+// vosctl's objects, commands and their arguments.
+const vmhost::cli::Grammar &grammar();
+
+// The typed, validated request for what the grammar accepted; throws
+// UsageError with a message that says what to do.
+Invocation interpret(const vmhost::cli::Invocation &cli);
+
+// interpret(cli::parse(grammar(), args)); help and version come back as
+// Command::Help and Command::Version.
 Invocation parse(const std::vector<std::string> &args);
 
 using vmhost::parse_number;
-
-extern const char *const usage_text;
 
 } // namespace vos

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "stats.h"
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -77,8 +78,6 @@ double runtime_share_pct(const vos_stats &s, unsigned cls)
 namespace
 {
 
-using vmhost::json::quote;
-
 std::string fixed(double v)
 {
 	char buf[32];
@@ -93,7 +92,10 @@ std::string format_text(const Status &st)
 {
 	std::ostringstream o;
 
-	o << "sched_ext:  " << st.state;
+	o << "sched_ext:  "
+	  << (st.state.empty() ? "not supported by this kernel (no "
+				 "CONFIG_SCHED_CLASS_EXT)" :
+				 st.state);
 	if (!st.ops.empty())
 		o << " (ops: " << st.ops << ")";
 	o << "\nVOS:        " << (st.running ? "running" : "not running");
@@ -135,49 +137,56 @@ std::string format_text(const Status &st)
 	return o.str();
 }
 
-std::string format_json(const Status &st)
+std::string format_json(const Status &st, bool pretty)
 {
-	std::ostringstream o;
+	using vmhost::json::Json;
+	Json o = { { "state", st.state },
+		   { "ops", st.ops },
+		   { "running", st.running },
+		   { "pid", st.pid } };
 
-	o << "{\"state\":" << quote(st.state) << ",\"ops\":" << quote(st.ops)
-	  << ",\"running\":" << (st.running ? "true" : "false")
-	  << ",\"pid\":" << st.pid;
 	if (st.have_maps) {
 		const auto &c = st.config;
-		o << ",\"config\":{\"ctrl_budget_pct\":" << c.ctrl_budget_pct
-		  << ",\"ctrl_slice_us\":" << c.ctrl_slice_ns / 1000
-		  << ",\"vcpu_slice_us\":" << c.vcpu_slice_ns / 1000
-		  << ",\"max_wait_ms\":" << c.max_wait_ns / 1000000
-		  << ",\"test_stall\":" << (c.stall_ctrl ? "true" : "false")
-		  << "},\"online_cpus\":" << st.tasks.nr_online
-		  << ",\"classes\":{";
+		const auto &s = st.stats;
+		Json classes = Json::object();
+
+		o["config"] = { { "ctrl_budget_pct", c.ctrl_budget_pct },
+				{ "ctrl_slice_us", c.ctrl_slice_ns / 1000 },
+				{ "vcpu_slice_us", c.vcpu_slice_ns / 1000 },
+				{ "max_wait_ms", c.max_wait_ns / 1000000 },
+				{ "test_stall", c.stall_ctrl != 0 } };
+		o["online_cpus"] = st.tasks.nr_online;
 		for (unsigned cls = 0; cls < VOS_NR_CLASSES; cls++) {
-			const auto &s = st.stats;
-			o << (cls ? "," : "") << quote(class_name(cls))
-			  << ":{\"tasks\":" << st.tasks.nr_tasks[cls]
-			  << ",\"runtime_ns\":" << s.runtime_ns[cls]
-			  << ",\"runtime_pct\":"
-			  << fixed(runtime_share_pct(s, cls))
-			  << ",\"runs\":" << s.nr_runs[cls]
-			  << ",\"wake_p50_us\":"
-			  << hist_quantile_us(s.wake_hist[cls], 0.5)
-			  << ",\"wake_p99_us\":"
-			  << hist_quantile_us(s.wake_hist[cls], 0.99)
-			  << ",\"max_wait_ns\":" << s.max_wait_ns[cls]
-			  << ",\"wake_hist_log2_us\":[";
+			Json hist = Json::array();
+
 			for (unsigned b = 0; b < VOS_HIST_BUCKETS; b++)
-				o << (b ? "," : "") << s.wake_hist[cls][b];
-			o << "]}";
+				hist.push_back(s.wake_hist[cls][b]);
+			// Two decimals, as in the plain-text table.
+			double pct =
+				std::round(runtime_share_pct(s, cls) * 100) /
+				100;
+			classes[class_name(cls)] = {
+				{ "tasks", st.tasks.nr_tasks[cls] },
+				{ "runtime_ns", s.runtime_ns[cls] },
+				{ "runtime_pct", pct },
+				{ "runs", s.nr_runs[cls] },
+				{ "wake_p50_us",
+				  hist_quantile_us(s.wake_hist[cls], 0.5) },
+				{ "wake_p99_us",
+				  hist_quantile_us(s.wake_hist[cls], 0.99) },
+				{ "max_wait_ns", s.max_wait_ns[cls] },
+				{ "wake_hist_log2_us", hist },
+			};
 		}
-		o << "},\"preemptions\":" << st.stats.preemptions
-		  << ",\"throttles\":" << st.stats.throttles
-		  << ",\"budget_runs\":" << st.stats.budget_runs
-		  << ",\"guard_runs\":" << st.stats.guard_runs
-		  << ",\"ctrl_budget_ns\":" << st.stats.ctrl_budget_ns
-		  << ",\"reenqueued\":" << st.stats.reenqueued;
+		o["classes"] = classes;
+		o["preemptions"] = s.preemptions;
+		o["throttles"] = s.throttles;
+		o["budget_runs"] = s.budget_runs;
+		o["guard_runs"] = s.guard_runs;
+		o["ctrl_budget_ns"] = s.ctrl_budget_ns;
+		o["reenqueued"] = s.reenqueued;
 	}
-	o << "}";
-	return o.str();
+	return vmhost::json::dump(o, pretty);
 }
 
 } // namespace vos

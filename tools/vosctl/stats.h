@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// vosctl: what `vosctl status` computes from the scheduler's maps and how
+// vosctl: what `vosctl sched show` computes from the scheduler's maps and how
 // it prints it. No libbpf here: the arithmetic is unit-tested.
 #pragma once
 
@@ -39,6 +39,7 @@ struct Status {
 };
 
 std::string format_text(const Status &st);
-std::string format_json(const Status &st);
+// One JSON object, compact or indented; no newline.
+std::string format_json(const Status &st, bool pretty = false);
 
 } // namespace vos

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // vosctl: load, watch and control VOS, the vCPU-first sched_ext scheduler.
 //
-// `vosctl start` loads the BPF scheduler and keeps it attached for as long
+// `vosctl sched start` loads the BPF scheduler and keeps it attached for as long
 // as it runs: the struct_ops link belongs to this process, so when it exits
 // (even by SIGKILL) the kernel switches every task back to the fair class.
 // The maps other vosctl invocations need (stats, state, config, classify
@@ -41,17 +41,17 @@ constexpr const char *kPidFile = "/run/vosctl.pid";
 constexpr const char *kScxState = "/sys/kernel/sched_ext/state";
 constexpr const char *kScxOps = "/sys/kernel/sched_ext/root/ops";
 constexpr const char *kCgroupRoot = "/sys/fs/cgroup";
-constexpr const char *kVersion = "0.1";
 
-// Runtime failures: vosctl prints the message and exits 1.
-class Error : public std::runtime_error {
-    public:
-	using std::runtime_error::runtime_error;
-};
+// Runtime failures: vosctl prints the message and exits 1 (or `code`).
+using Error = vmhost::cli::Failure;
+using vmhost::cli::kExitUnavailable;
+
+// What vosctl needs; the kernel decides, vosctl only says so on EPERM.
+constexpr const char *kNeeds = "CAP_BPF and CAP_SYS_ADMIN";
 
 std::string errno_text(int err)
 {
-	return std::strerror(err < 0 ? -err : err);
+	return vmhost::cli::errno_text(err, kNeeds);
 }
 
 std::string read_line(const std::string &path)
@@ -187,9 +187,11 @@ Fd open_pinned(const char *name)
 	std::string path = std::string(kPinDir) + "/" + name;
 	int fd = bpf_obj_get(path.c_str());
 
+	if (fd < 0 && errno == ENOENT)
+		throw Error("VOS is not running (no " + path + ")",
+			    kExitUnavailable);
 	if (fd < 0)
-		throw Error("VOS is not running (" + path + ": " +
-			    errno_text(errno) + ")");
+		throw Error("cannot open " + path + ": " + errno_text(errno));
 	return Fd(fd);
 }
 
@@ -344,16 +346,8 @@ int run_once(const StartOptions &o)
 	return 0;
 }
 
-void need_root(const char *what)
-{
-	if (geteuid() != 0)
-		throw Error(std::string(what) +
-			    " needs root (CAP_SYS_ADMIN and CAP_BPF)");
-}
-
 int cmd_start(const StartOptions &o)
 {
-	need_root("start");
 	std::string state = read_line(kScxState);
 
 	if (state.empty())
@@ -396,10 +390,8 @@ int cmd_stop()
 {
 	int pid = holder_pid();
 
-	if (!pid) {
-		std::cerr << "vosctl: VOS is not running\n";
-		return 3;
-	}
+	if (!pid)
+		throw Error("VOS is not running", kExitUnavailable);
 	if (kill(pid, SIGTERM))
 		throw Error("cannot signal vosctl pid " + std::to_string(pid) +
 			    ": " + errno_text(errno));
@@ -412,7 +404,7 @@ int cmd_stop()
 		    " did not stop within 10 s");
 }
 
-int cmd_status(bool json)
+int cmd_status(bool json, bool pretty)
 {
 	Status st;
 
@@ -447,15 +439,14 @@ int cmd_status(bool json)
 				std::cerr << "vosctl: " << e.what() << "\n";
 		}
 	}
-	std::cout << (json ? format_json(st) + "\n" : format_text(st));
-	return st.running ? 0 : 3;
+	std::cout << (json ? format_json(st, pretty) + "\n" : format_text(st));
+	return st.running ? 0 : kExitUnavailable;
 }
 
 int cmd_classify(const ClassifyOptions &o)
 {
 	std::uint32_t value = o.as == ClassifyAs::Vcpu ? VOS_OVERRIDE_VCPU :
 							 VOS_OVERRIDE_CTRL;
-	need_root("classify");
 	Fd gen = open_pinned("generation");
 	int err;
 
@@ -491,33 +482,22 @@ int cmd_classify(const ClassifyOptions &o)
 int main(int argc, char **argv)
 {
 	using namespace vos;
-	std::vector<std::string> args(argv + 1, argv + argc);
 
-	try {
-		Invocation inv = parse(args);
+	return vmhost::cli::main(
+		grammar(), argc, argv, [](const vmhost::cli::Invocation &c) {
+			Invocation inv = interpret(c);
 
-		switch (inv.command) {
-		case Command::Start:
-			return cmd_start(inv.start);
-		case Command::Stop:
-			return cmd_stop();
-		case Command::Status:
-			return cmd_status(inv.json);
-		case Command::Classify:
-			return cmd_classify(inv.classify);
-		case Command::Version:
-			std::cout << "vosctl " << kVersion << "\n";
-			return 0;
-		case Command::Help:
-			std::cout << usage_text;
-			return 0;
-		}
-	} catch (const UsageError &e) {
-		std::cerr << "vosctl: " << e.what() << "\n\n" << usage_text;
-		return 2;
-	} catch (const std::exception &e) {
-		std::cerr << "vosctl: " << e.what() << "\n";
-		return 1;
-	}
-	return 1;
+			switch (inv.command) {
+			case Command::Start:
+				return cmd_start(inv.start);
+			case Command::Stop:
+				return cmd_stop();
+			case Command::Status:
+				return cmd_status(inv.json, inv.pretty);
+			case Command::Classify:
+				return cmd_classify(inv.classify);
+			default:
+				return 0; // help and version: cli::main
+			}
+		});
 }

@@ -73,8 +73,8 @@ TEST(Format, Helpers)
 
 TEST(Format, PoolsText)
 {
-	EXPECT_EQ(format_pools({}, false), "");
-	EXPECT_EQ(format_pools({ pool() }, false),
+	EXPECT_EQ(format_pools({}, Style::Text), "");
+	EXPECT_EQ(format_pools({ pool() }, Style::Text),
 		  "node   total  free-zeroed  free-dirty  in-use  "
 		  "poisoned-pages  metadata\n"
 		  "0     64 GiB       60 GiB         0 B   4 GiB  "
@@ -83,8 +83,8 @@ TEST(Format, PoolsText)
 
 TEST(Format, PoolsJson)
 {
-	EXPECT_EQ(format_pools({}, true), "[]\n");
-	EXPECT_EQ(format_pools({ pool() }, true),
+	EXPECT_EQ(format_pools({}, Style::Json), "[]\n");
+	EXPECT_EQ(format_pools({ pool() }, Style::Json),
 		  "[{\"node\":0,\"total_bytes\":68719476736,"
 		  "\"free_zeroed_bytes\":64424509440,\"free_dirty_bytes\":0,"
 		  "\"in_use_bytes\":4294967296,\"poisoned_pages\":3,"
@@ -95,10 +95,10 @@ TEST(Format, Ranges)
 {
 	Range r{ 4ULL << 30, 60ULL << 30, 0, 4ULL << 30 };
 
-	EXPECT_EQ(format_ranges({ r }, false),
+	EXPECT_EQ(format_ranges({ r }, Style::Text),
 		  "start          size  node  in-use\n"
 		  "0x100000000  60 GiB  0      4 GiB\n");
-	EXPECT_EQ(format_ranges({ r, r }, true),
+	EXPECT_EQ(format_ranges({ r, r }, Style::Json),
 		  "[{\"start\":4294967296,\"size\":64424509440,\"node\":0,"
 		  "\"in_use_bytes\":4294967296},{\"start\":4294967296,"
 		  "\"size\":64424509440,\"node\":0,"
@@ -107,7 +107,7 @@ TEST(Format, Ranges)
 
 TEST(Format, FilesAnyNodeIsNull)
 {
-	std::string j = format_files({ file() }, true);
+	std::string j = format_files({ file() }, Style::Json);
 
 	EXPECT_EQ(j, "[{\"dev\":52,\"ino\":1234,\"path\":\"/vm1/ram\","
 		     "\"size\":1610612736,\"uid\":107,\"gid\":108,"
@@ -115,13 +115,13 @@ TEST(Format, FilesAnyNodeIsNull)
 		     "\"maps_4k\":0,\"poisoned_pages\":0}]\n");
 	File nameless = file();
 	nameless.path.reset();
-	EXPECT_NE(format_files({ nameless }, true).find("\"path\":null"),
+	EXPECT_NE(format_files({ nameless }, Style::Json).find("\"path\":null"),
 		  std::string::npos);
 }
 
 TEST(Format, FilesText)
 {
-	EXPECT_EQ(format_files({ file() }, false),
+	EXPECT_EQ(format_files({ file() }, Style::Text),
 		  "dev    ino      size  node  uid  gid  maps-1g  maps-2m  "
 		  "maps-4k  poisoned-pages  path\n"
 		  "0:52  1234  1.50 GiB  any   107  108        1      256  "
@@ -134,11 +134,11 @@ TEST(Format, PoisonList)
 	free_page.phys = 0x80000000ULL;
 	free_page.state = VMEM_POISON_FREE;
 
-	EXPECT_EQ(format_poison({ mapped(), free_page }, false),
+	EXPECT_EQ(format_poison({ mapped(), free_page }, Style::Text),
 		  "phys         node  state   dev    ino  offset\n"
 		  "0x12345f000  1     mapped  0:52  1234  0x40001000\n"
 		  "0x80000000   0     free    -        -  -\n");
-	EXPECT_EQ(format_poison({ mapped(), free_page }, true),
+	EXPECT_EQ(format_poison({ mapped(), free_page }, Style::Json),
 		  "[{\"phys\":4886753280,\"node\":1,\"state\":\"mapped\","
 		  "\"dev\":52,\"ino\":1234,\"offset\":1073745920},"
 		  "{\"phys\":2147483648,\"node\":0,\"state\":\"free\"}]\n");
@@ -146,10 +146,10 @@ TEST(Format, PoisonList)
 
 TEST(Format, Config)
 {
-	EXPECT_EQ(format_config({ true }, false), "scrub on\n");
-	EXPECT_EQ(format_config({ false }, false), "scrub off\n");
-	EXPECT_EQ(format_config({ true }, true), "{\"scrub\":true}\n");
-	EXPECT_EQ(format_config({ false }, true), "{\"scrub\":false}\n");
+	EXPECT_EQ(format_config({ true }, Style::Text), "scrub on\n");
+	EXPECT_EQ(format_config({ false }, Style::Text), "scrub off\n");
+	EXPECT_EQ(format_config({ true }, Style::Json), "{\"scrub\":true}\n");
+	EXPECT_EQ(format_config({ false }, Style::Json), "{\"scrub\":false}\n");
 }
 
 TEST(Format, Events)
@@ -157,16 +157,16 @@ TEST(Format, Events)
 	Poison p = mapped();
 
 	p.signalled = 2;
-	EXPECT_EQ(format_event(p, false),
+	EXPECT_EQ(format_event(p, Style::Text),
 		  "poison phys 0x12345f000 node 1 state mapped dev 0:52 "
 		  "ino 1234 offset 0x40001000 signalled 2\n");
-	EXPECT_EQ(format_event(p, true),
+	EXPECT_EQ(format_event(p, Style::Json),
 		  "{\"event\":\"poison\",\"phys\":4886753280,\"node\":1,"
 		  "\"state\":\"mapped\",\"dev\":52,\"ino\":1234,"
 		  "\"offset\":1073745920,\"signalled\":2}\n");
 	Poison bare;
 	bare.phys = 0x1000;
 	bare.state = VMEM_POISON_REPAIRED;
-	EXPECT_EQ(format_event(bare, false),
+	EXPECT_EQ(format_event(bare, Style::Text),
 		  "poison phys 0x1000 node 0 state repaired\n");
 }
