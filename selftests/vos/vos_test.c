@@ -269,7 +269,7 @@ TEST(bad_options_load_nothing)
 TEST_F_TIMEOUT(bare, load_unload_cycles, 1200)
 {
 	const char *env = getenv("VOS_CYCLES");
-	int cycles = env ? atoi(env) : 100, i, st;
+	int cycles = env ? atoi(env) : 10, i, st;
 	pid_t pid;
 
 	for (i = 0; i < cycles; i++) {

@@ -6,6 +6,7 @@ A suite is a directory with
   config    kernel options it needs (merged into the test kernel)
   settings  kselftest-style key=value lines:
               timeout=SECONDS     whole suite, boot included (default 300)
+              soak_timeout=SECONDS  the same under make soak
               vm_cpus=N  vm_mem=SIZE  vm_memmap=SIZE$START ...
               vm_append=KERNEL PARAMETERS   vm_devices=nvme-sriov rxe-net
               kmemleak=1          scan for leaks after the run
@@ -65,7 +66,7 @@ def read_settings(path):
 
 
 def host_spec(settings, path):
-    known = {'timeout', 'vm_cpus', 'vm_mem', 'vm_memmap', 'vm_append',
+    known = {'timeout', 'soak_timeout', 'vm_cpus', 'vm_mem', 'vm_memmap', 'vm_append',
              'vm_tcg_cpu',
              'vm_devices', 'kmemleak', 'where', 'console_allow'}
     unknown = set(settings) - known
@@ -97,8 +98,10 @@ def discover(suites_dir, wanted):
 
 
 class Runner:
-    def __init__(self, top, kdir, suites_dir, outdir, modules, verbose=False):
+    def __init__(self, top, kdir, suites_dir, outdir, modules, verbose=False,
+                 soak=False):
         self.top = top
+        self.soak = soak
         self.modules = modules
         self.kdir = kdir
         self.suites_dir = suites_dir
@@ -111,6 +114,9 @@ class Runner:
             'VMHOST_KDIR': self.kdir,
             'KDIR': os.path.join(self.kdir, 'src'),
             'VMHOST_MODULES': self.modules,
+            # make soak: suites run their long loops and soaks in full
+            # (selftests/<suite>/run reads it; see Documentation/testing.rst)
+            'VMHOST_SOAK': '1' if self.soak else '0',
         }
 
     def run_suite(self, name):
@@ -121,6 +127,8 @@ class Runner:
         try:
             settings = read_settings(os.path.join(sdir, 'settings'))
             spec = host_spec(settings, os.path.join(sdir, 'settings'))
+            if self.soak and 'soak_timeout' in settings:
+                spec.timeout = int(settings['soak_timeout'])
         except ValueError as e:
             res.failed.append(f'{name}: bad settings: {e}')
             return res
