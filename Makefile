@@ -9,6 +9,8 @@
 #   make check [SUITES="a b"] [V=1]
 #                             install what is missing, build, run every test
 #                             suite in QEMU test hosts; ends "N passed, N failed"
+#   make soak [SUITES=...]    make check with the long loops and soaks in
+#                             full (hours; run before a release)
 #   make run                  boot a test host, run the demo, print a summary
 #   make shell                boot a test host with a shell on the console
 #   make lint                 checkpatch --strict (kernel C), clang-format (C++)
@@ -19,6 +21,8 @@
 #   make deps                 install the Debian packages vmhost needs
 #   make test-kernel          build (or find cached) the test kernel
 #   make vmlinux-h            refresh sched/vos/vmlinux/ from the test kernel
+#   make deb                  Debian packages vmhost-dkms and vmhost-tools
+#                             (dpkg-buildpackage -us -uc) into build/deb/
 #
 # See README.md and Documentation/testing.rst.
 
@@ -32,7 +36,7 @@ VMTEST := tools/testing/vmtest
 
 .PHONY: all modules modules_install tools tools_install install clean \
 	check run shell lint compile-check deps test-kernel help bench-vos \
-	bench-vmem vmlinux-h
+	bench-vmem vmlinux-h deb soak
 
 all: modules tools
 
@@ -73,6 +77,10 @@ deps:
 test-kernel: deps
 	tools/testing/kernel/build
 
+# Debian packages vmhost-dkms and vmhost-tools into build/deb/.
+deb: deps
+	tools/testing/deb/build
+
 # Refresh the vmlinux.h vosctl's BPF builds against (sched/vos/vmlinux/README).
 vmlinux-h: deps
 	cp "$$(tools/testing/kernel/build | tail -n 1)/vmlinux.h" \
@@ -80,6 +88,10 @@ vmlinux-h: deps
 
 check: deps tools
 	$(VMTEST) check $(if $(V),-v) $(SUITES)
+
+# make check with every long loop and soak in full: before a release.
+soak: deps tools
+	$(VMTEST) check --soak $(if $(V),-v) $(SUITES)
 
 # The demo's test host is the one selftests/demo/settings asks for (the
 # demo is a suite of make check too); vmtest builds its guest.

@@ -91,7 +91,7 @@ const vmhost::cli::Grammar &grammar()
 {
 	static const vmhost::cli::Grammar g = {
 		"vmemctl",
-		"0.1",
+		VMHOST_VERSION,
 		"VMEM hands out guest memory in 1 GiB chunks from memory the\n"
 		"kernel was told to leave alone (memmap=). ADDR and SIZE are\n"
 		"bytes with an optional K, M, G or T suffix (powers of 1024), or\n"

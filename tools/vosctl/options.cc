@@ -50,7 +50,7 @@ const vmhost::cli::Grammar &grammar()
 {
 	static const vmhost::cli::Grammar g = {
 		"vosctl",
-		"0.1",
+		VMHOST_VERSION,
 		"VOS schedules vCPU threads first and gives the host's control\n"
 		"plane a bounded, never-starved budget.",
 		"vosctl(8)",
