@@ -4,6 +4,10 @@
  * pools, ranges, files, poison, configuration, and poison events.
  * Everything that changes state, and the file and poison lists (they show
  * tenants' files), needs CAP_SYS_ADMIN.
+ *
+ * The policies, the split ops table and the multicast groups are generated
+ * from the spec (vmem-nl-gen.c, make nlgen); this file has the handlers
+ * the generated table names.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,23 +17,7 @@
 #include <net/netlink.h>
 
 #include "vmem.h"
-
-static struct genl_family vmem_family;
-
-enum { VMEM_MCGRP_EVENTS_IDX };
-
-static const struct genl_multicast_group vmem_mcgrps[] = {
-	[VMEM_MCGRP_EVENTS_IDX] = { .name = VMEM_MCGRP_EVENTS, },
-};
-
-static const struct nla_policy vmem_range_policy[VMEM_A_RANGE_MAX + 1] = {
-	[VMEM_A_RANGE_START] = { .type = NLA_U64 },
-	[VMEM_A_RANGE_SIZE] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy vmem_config_policy[VMEM_A_CONFIG_MAX + 1] = {
-	[VMEM_A_CONFIG_SCRUB] = NLA_POLICY_MAX(NLA_U8, 1),
-};
+#include "vmem-nl-gen.h"
 
 static int vmem_nl_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
 {
@@ -43,7 +31,7 @@ static void *vmem_nl_put_header(struct sk_buff *skb,
 				struct netlink_callback *cb, u8 cmd)
 {
 	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			   &vmem_family, NLM_F_MULTI, cmd);
+			   &vmem_nl_family, NLM_F_MULTI, cmd);
 }
 
 static int vmem_nl_fill_pool(struct sk_buff *skb, struct vmem_pool *pool)
@@ -76,7 +64,7 @@ static int vmem_nl_fill_pool(struct sk_buff *skb, struct vmem_pool *pool)
 }
 
 /* Pools of nodes that have (or had) memory; args[0]: next node. */
-static int vmem_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int vmem_nl_pool_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	int nid;
 	void *hdr;
@@ -100,7 +88,7 @@ static int vmem_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /* args[0]: ranges already sent. */
-static int vmem_nl_range_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int vmem_nl_range_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vmem_range *range;
 	long idx = 0;
@@ -137,7 +125,7 @@ full:
 	return skb->len;
 }
 
-static int vmem_nl_range_add(struct sk_buff *skb, struct genl_info *info)
+int vmem_nl_range_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;
 	int ret;
@@ -155,7 +143,7 @@ static int vmem_nl_range_add(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int vmem_nl_range_del(struct sk_buff *skb, struct genl_info *info)
+int vmem_nl_range_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;
 	int ret;
@@ -232,7 +220,7 @@ static struct inode *vmem_nl_nth_file(long idx)
 }
 
 /* args[0]: files already sent (a file being freed is skipped). */
-static int vmem_nl_file_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int vmem_nl_file_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct inode *inode;
 	void *hdr;
@@ -281,7 +269,7 @@ static int vmem_nl_put_poison(struct sk_buff *skb, u64 phys, int nid,
  * Poisoned pages, walked range by range, chunk by chunk, bit by bit.
  * args[0]: pages already sent.
  */
-static int vmem_nl_poison_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int vmem_nl_poison_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vmem_range *range;
 	long idx = 0;
@@ -304,7 +292,7 @@ static int vmem_nl_poison_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				continue;
 			for_each_set_bit(b, bad, VMEM_CHUNK_PAGES) {
 				struct inode *inode = NULL;
-				u32 state = VMEM_POISON_FREE;
+				u32 state = VMEM_POISON_STATE_FREE;
 				pgoff_t pgoff = 0;
 				void *hdr;
 
@@ -319,8 +307,8 @@ static int vmem_nl_poison_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				spin_unlock(&pool->lock);
 				if (inode)
 					state = vmem_file_repaired(VMEM_I(inode), pgoff) ?
-						VMEM_POISON_REPAIRED :
-						VMEM_POISON_MAPPED;
+						VMEM_POISON_STATE_REPAIRED :
+						VMEM_POISON_STATE_MAPPED;
 				hdr = vmem_nl_put_header(skb, cb,
 							 VMEM_CMD_POISON_GET);
 				ret = !hdr ||
@@ -345,7 +333,7 @@ full:
 	return skb->len;
 }
 
-static int vmem_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+int vmem_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -363,7 +351,7 @@ static int vmem_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int vmem_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+int vmem_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	int ret = vmem_nl_admin(skb, info->extack);
 
@@ -374,58 +362,6 @@ static int vmem_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static const struct genl_ops vmem_ops[] = {
-	{
-		.cmd = VMEM_CMD_POOL_GET,
-		.dumpit = vmem_nl_pool_dump,
-	},
-	{
-		.cmd = VMEM_CMD_RANGE_GET,
-		.dumpit = vmem_nl_range_dump,
-	},
-	{
-		.cmd = VMEM_CMD_RANGE_ADD,
-		.doit = vmem_nl_range_add,
-		.policy = vmem_range_policy,
-		.maxattr = VMEM_A_RANGE_MAX,
-	},
-	{
-		.cmd = VMEM_CMD_RANGE_DEL,
-		.doit = vmem_nl_range_del,
-		.policy = vmem_range_policy,
-		.maxattr = VMEM_A_RANGE_MAX,
-	},
-	{
-		.cmd = VMEM_CMD_FILE_GET,
-		.dumpit = vmem_nl_file_dump,
-	},
-	{
-		.cmd = VMEM_CMD_POISON_GET,
-		.dumpit = vmem_nl_poison_dump,
-	},
-	{
-		.cmd = VMEM_CMD_CONFIG_GET,
-		.doit = vmem_nl_config_get,
-	},
-	{
-		.cmd = VMEM_CMD_CONFIG_SET,
-		.doit = vmem_nl_config_set,
-		.policy = vmem_config_policy,
-		.maxattr = VMEM_A_CONFIG_MAX,
-	},
-};
-
-static struct genl_family vmem_family __ro_after_init = {
-	.name = VMEM_GENL_NAME,
-	.version = VMEM_GENL_VERSION,
-	.module = THIS_MODULE,
-	.ops = vmem_ops,
-	.n_ops = ARRAY_SIZE(vmem_ops),
-	.resv_start_op = __VMEM_CMD_MAX,
-	.mcgrps = vmem_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(vmem_mcgrps),
-};
-
 void vmem_nl_poison_event(struct vmem_chunk *chunk, unsigned long pfn,
 			  dev_t dev, unsigned long ino, u64 offset,
 			  unsigned int signalled)
@@ -433,31 +369,31 @@ void vmem_nl_poison_event(struct vmem_chunk *chunk, unsigned long pfn,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&vmem_family, &init_net, VMEM_MCGRP_EVENTS_IDX))
+	if (!genl_has_listeners(&vmem_nl_family, &init_net, VMEM_NLGRP_EVENTS))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &vmem_family, 0, VMEM_CMD_POISON_NTF);
+	hdr = genlmsg_put(msg, 0, 0, &vmem_nl_family, 0, VMEM_CMD_POISON_NTF);
 	if (!hdr ||
 	    vmem_nl_put_poison(msg, PFN_PHYS(pfn), chunk->range->pool->nid,
-			       ino ? VMEM_POISON_MAPPED : VMEM_POISON_FREE, dev,
+			       ino ? VMEM_POISON_STATE_MAPPED : VMEM_POISON_STATE_FREE, dev,
 			       ino, offset) ||
 	    nla_put_u32(msg, VMEM_A_POISON_SIGNALLED, signalled)) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&vmem_family, msg, 0, VMEM_MCGRP_EVENTS_IDX,
+	genlmsg_multicast(&vmem_nl_family, msg, 0, VMEM_NLGRP_EVENTS,
 			  GFP_KERNEL);
 }
 
 int vmem_nl_init(void)
 {
-	return genl_register_family(&vmem_family);
+	return genl_register_family(&vmem_nl_family);
 }
 
 void vmem_nl_exit(void)
 {
-	genl_unregister_family(&vmem_family);
+	genl_unregister_family(&vmem_nl_family);
 }

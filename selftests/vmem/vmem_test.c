@@ -606,13 +606,13 @@ static int genl_request(int cmd, int attr, int width, __u64 value)
 	ret = genl_connect(sk);
 	if (ret)
 		goto out;
-	family = genl_ctrl_resolve(sk, VMEM_GENL_NAME);
+	family = genl_ctrl_resolve(sk, VMEM_FAMILY_NAME);
 	if (family < 0) {
 		ret = family;
 		goto out;
 	}
 	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK, cmd,
-		    VMEM_GENL_VERSION);
+		    VMEM_FAMILY_VERSION);
 	if (attr) {
 		if (width == 1)
 			nla_put_u8(msg, attr, value);

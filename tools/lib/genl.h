@@ -5,7 +5,7 @@
 // become genl::Error, carrying the errno and the kernel's extended-ack
 // message.
 //
-//   genl::Socket s("vmem", VMEM_GENL_VERSION);
+//   genl::Socket s("vmem", VMEM_FAMILY_VERSION);
 //   s.dump(VMEM_CMD_POOL_GET, VMEM_A_POOL_MAX, {},
 //          [&](const genl::Attrs &a) { pools.push_back(decode(a)); });
 //   s.request(VMEM_CMD_RANGE_DEL, VMEM_A_RANGE_MAX,

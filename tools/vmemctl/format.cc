@@ -25,11 +25,11 @@ std::string node_text(std::uint32_t node)
 const char *poison_state_name(std::uint32_t state)
 {
 	switch (state) {
-	case VMEM_POISON_FREE:
+	case VMEM_POISON_STATE_FREE:
 		return "free";
-	case VMEM_POISON_MAPPED:
+	case VMEM_POISON_STATE_MAPPED:
 		return "mapped";
-	case VMEM_POISON_REPAIRED:
+	case VMEM_POISON_STATE_REPAIRED:
 		return "repaired";
 	default:
 		return "unknown";

@@ -29,7 +29,7 @@ namespace genl = vmhost::genl;
 
 genl::Socket open_vmem()
 {
-	return genl::Socket(VMEM_GENL_NAME, VMEM_GENL_VERSION);
+	return genl::Socket(VMEM_FAMILY_NAME, VMEM_FAMILY_VERSION);
 }
 
 template <class T>
@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 						"the vmem module is not "
 						"loaded (no generic netlink "
 						"family \"") +
-						VMEM_GENL_NAME + "\")",
+						VMEM_FAMILY_NAME + "\")",
 					cli::kExitUnavailable);
 			throw cli::Failure(e.what());
 		}

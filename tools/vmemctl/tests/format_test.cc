@@ -49,7 +49,7 @@ Poison mapped()
 
 	p.phys = 0x12345f000ULL;
 	p.node = 1;
-	p.state = VMEM_POISON_MAPPED;
+	p.state = VMEM_POISON_STATE_MAPPED;
 	p.dev = makedev(0, 52);
 	p.ino = 1234;
 	p.offset = 0x40001000ULL;
@@ -62,9 +62,9 @@ TEST(Format, Helpers)
 {
 	EXPECT_EQ(node_text(0), "0");
 	EXPECT_EQ(node_text(VMEM_NODE_ANY), "any");
-	EXPECT_STREQ(poison_state_name(VMEM_POISON_FREE), "free");
-	EXPECT_STREQ(poison_state_name(VMEM_POISON_MAPPED), "mapped");
-	EXPECT_STREQ(poison_state_name(VMEM_POISON_REPAIRED), "repaired");
+	EXPECT_STREQ(poison_state_name(VMEM_POISON_STATE_FREE), "free");
+	EXPECT_STREQ(poison_state_name(VMEM_POISON_STATE_MAPPED), "mapped");
+	EXPECT_STREQ(poison_state_name(VMEM_POISON_STATE_REPAIRED), "repaired");
 	EXPECT_STREQ(poison_state_name(77), "unknown");
 	EXPECT_EQ(dev_text(makedev(8, 1)), "8:1");
 	EXPECT_EQ(dev_text(makedev(259, 300)), "259:300");
@@ -132,7 +132,7 @@ TEST(Format, PoisonList)
 {
 	Poison free_page;
 	free_page.phys = 0x80000000ULL;
-	free_page.state = VMEM_POISON_FREE;
+	free_page.state = VMEM_POISON_STATE_FREE;
 
 	EXPECT_EQ(format_poison({ mapped(), free_page }, Style::Text),
 		  "phys         node  state   dev    ino  offset\n"
@@ -166,7 +166,7 @@ TEST(Format, Events)
 		  "\"offset\":1073745920,\"signalled\":2}\n");
 	Poison bare;
 	bare.phys = 0x1000;
-	bare.state = VMEM_POISON_REPAIRED;
+	bare.state = VMEM_POISON_STATE_REPAIRED;
 	EXPECT_EQ(format_event(bare, Style::Text),
 		  "poison phys 0x1000 node 0 state repaired\n");
 }

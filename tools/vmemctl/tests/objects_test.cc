@@ -25,7 +25,7 @@ class Msg {
 		, pad_(pad)
 	{
 		genlmsg_put(m_.get(), 0, 1, 0x20, 0, NLM_F_MULTI, cmd,
-			    VMEM_GENL_VERSION);
+			    VMEM_FAMILY_VERSION);
 	}
 	Msg &u8(int type, std::uint8_t v)
 	{
@@ -159,16 +159,16 @@ TEST(Decode, PoisonOptionalParts)
 
 	free_page.u64(VMEM_A_POISON_PHYS, 0x12345f000ULL)
 		.u32(VMEM_A_POISON_NODE, 0)
-		.u32(VMEM_A_POISON_STATE, VMEM_POISON_FREE);
+		.u32(VMEM_A_POISON_STATE, VMEM_POISON_STATE_FREE);
 	Poison p = decode_poison(free_page.attrs(VMEM_A_POISON_MAX));
 	EXPECT_EQ(p.phys, 0x12345f000ULL);
-	EXPECT_EQ(p.state, unsigned{ VMEM_POISON_FREE });
+	EXPECT_EQ(p.state, unsigned{ VMEM_POISON_STATE_FREE });
 	EXPECT_FALSE(p.dev || p.ino || p.offset || p.signalled);
 
 	Msg event(VMEM_CMD_POISON_NTF, VMEM_A_POISON_PAD);
 	event.u64(VMEM_A_POISON_PHYS, 0x200000000ULL)
 		.u32(VMEM_A_POISON_NODE, 1)
-		.u32(VMEM_A_POISON_STATE, VMEM_POISON_MAPPED)
+		.u32(VMEM_A_POISON_STATE, VMEM_POISON_STATE_MAPPED)
 		.u32(VMEM_A_POISON_DEV, 52)
 		.u64(VMEM_A_POISON_INO, 99)
 		.u64(VMEM_A_POISON_OFFSET, 0x40001000ULL)
