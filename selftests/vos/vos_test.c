@@ -286,6 +286,72 @@ TEST_F_TIMEOUT(bare, load_unload_cycles, 1200)
 	ASSERT_EQ(0, access("/sys/fs/bpf/vos", F_OK) == 0);
 }
 
+/* Runs `sh -c CMD` with its output in VOSCTL_LOG; its pid. */
+static pid_t spawn_logged(const char *cmd)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid == 0) {
+		fd = open(VOSCTL_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void read_log(char *buf, size_t len)
+{
+	int fd = open(VOSCTL_LOG, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : 0;
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/* As root, with only the capabilities listed after it (e.g. "+bpf"). */
+#define WITH_CAPS "exec setpriv --bounding-set -all,"
+#define AS_NOBODY "setpriv --reuid=65534 --regid=65534 --clear-groups "
+
+/*
+ * vosctl checks no user id: the kernel decides. CAP_BPF and CAP_SYS_ADMIN
+ * (vosctl.service's bounding set) suffice to run VOS; without
+ * CAP_SYS_ADMIN the load is refused and vosctl names what is missing;
+ * reading the state needs nothing.
+ */
+TEST_F_TIMEOUT(bare, cap_bpf_and_sys_admin_suffice, 120)
+{
+	char log[4096];
+	pid_t pid;
+	int st;
+
+	pid = spawn_logged(WITH_CAPS "+bpf,+sys_admin vosctl sched start");
+	ASSERT_GT(pid, 0);
+	if (!wait_for(vos_enabled, 30000)) {
+		read_log(log, sizeof(log));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		ASSERT_TRUE(0) TH_LOG("VOS never enabled: %s", log);
+	}
+	ASSERT_EQ(0, kill(pid, SIGTERM));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ASSERT_TRUE(wait_for(scx_disabled, 10000));
+
+	EXPECT_EQ(1, sh(WITH_CAPS "+bpf vosctl sched start >" VOSCTL_LOG " 2>&1"));
+	read_log(log, sizeof(log));
+	EXPECT_NE(NULL, strstr(log, "CAP_BPF and CAP_SYS_ADMIN"))
+		TH_LOG("vosctl said: %s", log);
+	EXPECT_TRUE(scx_disabled());
+
+	EXPECT_EQ(3, sh(AS_NOBODY "vosctl sched show >/dev/null 2>&1"));
+}
+
 TEST_F_TIMEOUT(bare, kill9_returns_every_task_to_fair, 120)
 {
 	pid_t pid = vosctl_start(NULL);
