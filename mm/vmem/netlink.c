@@ -15,16 +15,36 @@
 #include <linux/dcache.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
 #include "vmem.h"
 #include "vmem-nl-gen.h"
 
+/*
+ * Every request must come from the initial network namespace: ranges are
+ * host physical addresses and pools the host's memory, nothing for a
+ * container's own namespace (the generated family is netnsok, as every
+ * generated genetlink family is). Changes, and the lists that show
+ * tenants' files, need CAP_SYS_ADMIN in the initial user namespace too.
+ */
+static int vmem_nl_allowed(struct sk_buff *skb, struct netlink_ext_ack *extack,
+			   bool admin)
+{
+	if (!net_eq(sock_net(skb->sk), &init_net)) {
+		NL_SET_ERR_MSG(extack,
+			       "vmem: only from the initial network namespace");
+		return -EPERM;
+	}
+	if (admin && !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(extack, "vmem: CAP_SYS_ADMIN required");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int vmem_nl_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
 {
-	if (netlink_capable(skb, CAP_SYS_ADMIN))
-		return 0;
-	NL_SET_ERR_MSG(extack, "vmem: CAP_SYS_ADMIN required");
-	return -EPERM;
+	return vmem_nl_allowed(skb, extack, true);
 }
 
 static void *vmem_nl_put_header(struct sk_buff *skb,
@@ -66,8 +86,12 @@ static int vmem_nl_fill_pool(struct sk_buff *skb, struct vmem_pool *pool)
 /* Pools of nodes that have (or had) memory; args[0]: next node. */
 int vmem_nl_pool_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	int nid;
+	int nid, ret;
 	void *hdr;
+
+	ret = vmem_nl_allowed(cb->skb, cb->extack, false);
+	if (ret)
+		return ret;
 
 	for (nid = cb->args[0]; nid < nr_node_ids; nid++) {
 		struct vmem_pool *pool = vmem_pool_get(nid);
@@ -93,7 +117,11 @@ int vmem_nl_range_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vmem_range *range;
 	long idx = 0;
 	void *hdr;
+	int ret;
 
+	ret = vmem_nl_allowed(cb->skb, cb->extack, false);
+	if (ret)
+		return ret;
 	mutex_lock(&vmem_mutex);
 	list_for_each_entry(range, &vmem_ranges, node) {
 		unsigned int i, used = 0;
@@ -337,7 +365,11 @@ int vmem_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
+	int ret;
 
+	ret = vmem_nl_allowed(skb, info->extack, false);
+	if (ret)
+		return ret;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;

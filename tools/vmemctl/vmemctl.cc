@@ -176,7 +176,12 @@ int main(int argc, char **argv)
 						"family \"") +
 						VMEM_FAMILY_NAME + "\")",
 					cli::kExitUnavailable);
-			throw cli::Failure(e.what());
+			std::string msg = e.what();
+			// The kernel's own message says why, when it sent one.
+			if ((e.error() == EPERM || e.error() == EACCES) &&
+			    e.extack().empty())
+				msg += " (needs CAP_SYS_ADMIN)";
+			throw cli::Failure(msg);
 		}
 	});
 }
