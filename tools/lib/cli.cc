@@ -229,11 +229,16 @@ struct Walk {
 
 		if (!v.empty() && !p.repeat)
 			fail(inv.name() + ": " + p.name + " given twice");
-		if (p.choices.empty())
+		if (p.choices.empty()) {
 			v.push_back(value);
-		else
+			return;
+		}
+		try {
 			v.push_back(p.choices[match_keyword(p.name, value,
 							    p.choices)]);
+		} catch (const UsageError &e) {
+			fail(inv.name() + ": " + e.what());
+		}
 	}
 
 	// One argument word (and its value); `more` says whether a value
@@ -253,6 +258,16 @@ struct Walk {
 				     (p->choices.empty() ?
 					      "a value (" + p->value + ")" :
 					      or_list(p->choices)));
+			const std::string &value = w[i + 1];
+			for (const auto &other : inv.command->params)
+				if (other.kind != Param::Positional &&
+				    &other != p && other.name == value)
+					fail(inv.name() + ": " + p->name +
+					     " needs a value (" +
+					     (p->choices.empty() ?
+						      p->value :
+						      or_list(p->choices)) +
+					     "), not '" + value + "'");
 			store(*p, w[++i]);
 			return;
 		}
@@ -532,7 +547,10 @@ std::vector<std::string> complete(const Grammar &g,
 	if (const Param *pos = walk.next_positional())
 		cands.insert(cands.end(), pos->choices.begin(),
 			     pos->choices.end());
-	if (inv.values.empty() && inv.command->params.size())
+	// "help" where it is a word parse() takes and not the only candidate
+	// bash would then insert where a path or number goes.
+	if (inv.values.empty() &&
+	    (!cands.empty() || inv.command->params.empty()))
 		cands.push_back("help");
 	offer(cands);
 	return out;

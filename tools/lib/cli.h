@@ -120,6 +120,27 @@ struct Invocation {
 	static const std::string empty_;
 };
 
+// The part of turning an Invocation into a tool's typed request that
+// every tool shares: copies -j and -p into `req` and maps help and
+// version (parse() answers them; tests see them) to `help` and `version`.
+// False when that is all there is to interpret.
+template <class Request, class Command>
+bool interpret_common(const Invocation &c, Request &req, Command help,
+		      Command version)
+{
+	req.json = c.json;
+	req.pretty = c.pretty;
+	if (c.special == Invocation::Version) {
+		req.command = version;
+		return false;
+	}
+	if (c.special != Invocation::None || !c.command) {
+		req.command = help;
+		return false;
+	}
+	return true;
+}
+
 // Parses argv[1..]. Throws UsageError naming the word it cannot use;
 // UsageError::level() is the object (and command) the error belongs to,
 // so the hint can point at the right `help`.

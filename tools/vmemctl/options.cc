@@ -134,8 +134,7 @@ const vmhost::cli::Grammar &grammar()
 				  { "on", "off" },
 				  true } } } } },
 			{ "monitor",
-			  "print memory-error events as they happen "
-			  "(CAP_SYS_ADMIN)",
+			  "print memory-error events as they happen",
 			  { { "", "one line (or JSON object) per event, "
 				  "until interrupted" } } },
 		},
@@ -147,16 +146,9 @@ Invocation interpret(const vmhost::cli::Invocation &c)
 {
 	Invocation inv;
 
-	inv.json = c.json;
-	inv.pretty = c.pretty;
-	if (c.special == vmhost::cli::Invocation::Version) {
-		inv.command = Command::Version;
+	if (!vmhost::cli::interpret_common(c, inv, Command::Help,
+					   Command::Version))
 		return inv;
-	}
-	if (c.special != vmhost::cli::Invocation::None || !c.command) {
-		inv.command = Command::Help;
-		return inv;
-	}
 	if (c.is("pool"))
 		inv.command = Command::PoolShow;
 	else if (c.is("range", "show"))

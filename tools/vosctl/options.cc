@@ -102,16 +102,9 @@ Invocation interpret(const vmhost::cli::Invocation &c)
 {
 	Invocation inv;
 
-	inv.json = c.json;
-	inv.pretty = c.pretty;
-	if (c.special == vmhost::cli::Invocation::Version) {
-		inv.command = Command::Version;
+	if (!vmhost::cli::interpret_common(c, inv, Command::Help,
+					   Command::Version))
 		return inv;
-	}
-	if (c.special != vmhost::cli::Invocation::None || !c.command) {
-		inv.command = Command::Help;
-		return inv;
-	}
 	if (c.is("sched", "show")) {
 		inv.command = Command::Status;
 	} else if (c.is("sched", "stop")) {

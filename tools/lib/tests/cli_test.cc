@@ -324,6 +324,11 @@ TEST(Cli, Completion)
 	EXPECT_EQ(c({ "disk", "add", "size", "1", "tag", "a", "" }),
 		  (V{ "mode", "tag", "force" }));
 	EXPECT_EQ(c({ "watch", "" }), (V{ "all", "help" }));
+	// A positional with no choices: nothing, so bash completes file names
+	// (not "help" alone, which bash would insert).
+	EXPECT_EQ(c({ "disk", "del", "" }), V{});
+	// A command with no arguments: help is the one word it takes.
+	EXPECT_EQ(c({ "dump", "list", "" }), (V{ "help" }));
 	EXPECT_EQ(c({ "bogus", "" }), V{});
 	// The hidden option every tool answers for its completion script.
 	Invocation inv = p({ "--complete", "--", "disk", "a" });
