@@ -28,7 +28,7 @@ PKGS=(
 	# kernel sources: test kernel, sched_ext headers for vosctl, and stock
 	# headers for the compile and DKMS checks
 	linux-source-6.12 linux-headers-6.12-amd64
-	# packaging: DKMS and the Debian packages (make deb, make dkms-check)
+	# packaging: DKMS and the Debian packages (make deb, the deb suites)
 	dkms dh-dkms debhelper lintian fakeroot
 )
 # Packages taken from bookworm-backports, each with the oldest version that
