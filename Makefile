@@ -10,7 +10,7 @@
 #                             install what is missing, build, run every test
 #                             suite in QEMU test hosts; ends "N passed, N failed"
 #   make soak [SUITES=...]    make check with the long loops and soaks in
-#                             full (hours; run before a release)
+#                             full (about 20 minutes more; before a release)
 #   make run                  boot a test host, run the demo, print a summary
 #   make shell                boot a test host with a shell on the console
 #   make lint                 checkpatch --strict (kernel C), clang-format (C++)
@@ -21,6 +21,9 @@
 #   make deps                 install the Debian packages vmhost needs
 #   make test-kernel          build (or find cached) the test kernel
 #   make vmlinux-h            refresh sched/vos/vmlinux/ from the test kernel
+#   make fresh-check          make run and make check from a fresh clone and
+#                             an empty cache, timed cold and warm (release)
+#   make nlgen                regenerate the netlink C from the YAML specs
 #   make deb                  Debian packages vmhost-dkms and vmhost-tools
 #                             (dpkg-buildpackage -us -uc) into build/deb/
 #
@@ -36,7 +39,7 @@ VMTEST := tools/testing/vmtest
 
 .PHONY: all modules modules_install tools tools_install install clean \
 	check run shell lint compile-check deps test-kernel help bench-vos \
-	bench-vmem vmlinux-h deb soak
+	bench-vmem vmlinux-h deb soak nlgen fresh-check
 
 all: modules tools
 
@@ -76,6 +79,16 @@ deps:
 
 test-kernel: deps
 	tools/testing/kernel/build
+
+# The netlink C generated from Documentation/netlink/specs with the
+# kernel's ynl-gen-c (committed; selftests/uapi checks it is current).
+nlgen: deps
+	tools/testing/nlgen
+
+# make run, then make check, in a fresh clone with an empty test-kernel
+# cache, each timed (and again warm): before a release, not in CI.
+fresh-check:
+	tools/testing/fresh-check --warm
 
 # Debian packages vmhost-dkms and vmhost-tools into build/deb/.
 deb: deps
