@@ -4,6 +4,8 @@
 #include <sys/sysmacros.h>
 #include <vmhost/vmem.h>
 
+#include <nlohmann/json.hpp>
+
 #include "format.h"
 
 using namespace vmem;
@@ -169,4 +171,41 @@ TEST(Format, Events)
 	bare.state = VMEM_POISON_STATE_REPAIRED;
 	EXPECT_EQ(format_event(bare, Style::Text),
 		  "poison phys 0x1000 node 0 state repaired\n");
+}
+
+// Every JSON document vmemctl writes parses back, compact and pretty alike,
+// to the same values; a file name that is not UTF-8 survives in path_hex.
+TEST(Format, JsonParsesBack)
+{
+	using nlohmann::json;
+	File odd = file();
+	odd.path = std::string("/vm/\xff\xfe", 6);
+	Poison p = mapped();
+	p.signalled = 1;
+	const std::vector<std::pair<std::string, std::string> > docs = {
+		{ format_pools({ pool() }, Style::Json),
+		  format_pools({ pool() }, Style::Pretty) },
+		{ format_ranges({ Range{} }, Style::Json),
+		  format_ranges({ Range{} }, Style::Pretty) },
+		{ format_files({ file(), odd }, Style::Json),
+		  format_files({ file(), odd }, Style::Pretty) },
+		{ format_poison({ mapped() }, Style::Json),
+		  format_poison({ mapped() }, Style::Pretty) },
+		{ format_config({ true }, Style::Json),
+		  format_config({ true }, Style::Pretty) },
+		{ format_event(p, Style::Json),
+		  format_event(p, Style::Pretty) },
+	};
+
+	for (const auto &[compact, pretty] : docs) {
+		json a = json::parse(compact);
+		json b = json::parse(pretty);
+
+		EXPECT_EQ(a, b) << compact;
+		EXPECT_EQ(compact.find('\n'), compact.size() - 1) << compact;
+		EXPECT_NE(pretty.find("\n  "), std::string::npos) << pretty;
+	}
+	json files = json::parse(format_files({ odd }, Style::Json));
+	EXPECT_EQ(files[0]["path_hex"], "2f766d2ffffe");
+	EXPECT_EQ(files[0]["path"], "/vm/\xef\xbf\xbd\xef\xbf\xbd");
 }
