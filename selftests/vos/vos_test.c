@@ -314,6 +314,32 @@ static void read_log(char *buf, size_t len)
 		close(fd);
 }
 
+/*
+ * Starts `sh -c CMD` (a vosctl sched start) and waits for VOS to come up:
+ * its pid, or -1 with what it printed in @log, having killed it.
+ */
+static pid_t start_vos_logged(const char *cmd, char *log, size_t len)
+{
+	pid_t pid = spawn_logged(cmd);
+
+	if (pid <= 0 || wait_for(vos_enabled, 30000))
+		return pid;
+	read_log(log, len);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+/* SIGTERM to that vosctl: true when it exited 0 and VOS went away. */
+static bool stop_vos(pid_t pid)
+{
+	int st;
+
+	return kill(pid, SIGTERM) == 0 && waitpid(pid, &st, 0) == pid &&
+	       WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+	       wait_for(scx_disabled, 10000);
+}
+
 /* As root, with only the capabilities listed after it (e.g. "+bpf"). */
 #define WITH_CAPS "exec setpriv --bounding-set -all,"
 #define AS_NOBODY "setpriv --reuid=65534 --regid=65534 --clear-groups "
@@ -328,24 +354,15 @@ static void read_log(char *buf, size_t len)
  */
 TEST_F_TIMEOUT(bare, cap_bpf_and_sys_admin_suffice, 120)
 {
-	char log[4096];
+	char log[4096] = "";
 	pid_t pid;
-	int st;
 
-	pid = spawn_logged(WITH_CAPS "+bpf,+sys_admin vosctl sched start");
-	ASSERT_GT(pid, 0);
-	if (!wait_for(vos_enabled, 30000)) {
-		read_log(log, sizeof(log));
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		ASSERT_TRUE(0) TH_LOG("VOS never enabled: %s", log);
-	}
+	pid = start_vos_logged(WITH_CAPS "+bpf,+sys_admin vosctl sched start",
+			       log, sizeof(log));
+	ASSERT_GT(pid, 0) TH_LOG("VOS never enabled: %s", log);
 	/* Reading the state needs nothing: 0, VOS is running. */
 	EXPECT_EQ(0, sh(AS_NOBODY "vosctl sched show >/dev/null 2>&1"));
-	ASSERT_EQ(0, kill(pid, SIGTERM));
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ASSERT_TRUE(wait_for(scx_disabled, 10000));
+	ASSERT_TRUE(stop_vos(pid));
 
 	EXPECT_EQ(1, sh(WITH_CAPS "+bpf vosctl sched start >" VOSCTL_LOG " 2>&1"));
 	read_log(log, sizeof(log));
@@ -358,18 +375,10 @@ TEST_F_TIMEOUT(bare, cap_bpf_and_sys_admin_suffice, 120)
 	 * capabilities (and CAP_DAC_OVERRIDE, for root's /run and
 	 * /sys/fs/bpf), runs VOS.
 	 */
-	pid = spawn_logged("exec " AS_NOBODY NOBODY_CAPS "vosctl sched start");
-	ASSERT_GT(pid, 0);
-	if (!wait_for(vos_enabled, 30000)) {
-		read_log(log, sizeof(log));
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		ASSERT_TRUE(0) TH_LOG("VOS never enabled as nobody: %s", log);
-	}
-	ASSERT_EQ(0, kill(pid, SIGTERM));
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ASSERT_TRUE(wait_for(scx_disabled, 10000));
+	pid = start_vos_logged("exec " AS_NOBODY NOBODY_CAPS "vosctl sched start",
+			       log, sizeof(log));
+	ASSERT_GT(pid, 0) TH_LOG("VOS never enabled as nobody: %s", log);
+	ASSERT_TRUE(stop_vos(pid));
 }
 
 TEST_F_TIMEOUT(bare, kill9_returns_every_task_to_fair, 120)
