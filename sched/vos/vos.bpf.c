@@ -57,7 +57,8 @@ const volatile struct vos_config cfg = {
 	.nr_cpus = 1,
 };
 
-struct vos_exit_info exit_info SEC(".data");
+/* How the scheduler ended, for vosctl: the kernel's <scx/user_exit_info.h>. */
+UEI_DEFINE(uei);
 static u64 vtime_now;
 
 struct task_ctx {
@@ -976,13 +977,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(vos_init)
 
 void BPF_STRUCT_OPS(vos_exit, struct scx_exit_info *ei)
 {
-	bpf_probe_read_kernel_str(exit_info.reason, sizeof(exit_info.reason),
-				  ei->reason);
-	bpf_probe_read_kernel_str(exit_info.msg, sizeof(exit_info.msg),
-				  ei->msg);
-	exit_info.exit_code = ei->exit_code;
-	/* kind last: vosctl polls it */
-	__sync_val_compare_and_swap(&exit_info.kind, exit_info.kind, ei->kind);
+	/* kind last, behind a barrier: vosctl polls it */
+	UEI_RECORD(uei, ei);
 }
 
 /* A rename can turn a thread into a vCPU ("CPU 0/KVM") or back. */

@@ -68,15 +68,4 @@ struct vos_state {
  * recomputed the next time it is queued.
  */
 
-/* How the scheduler ended (filled by ops.exit). */
-#define VOS_EXIT_REASON_LEN	128
-#define VOS_EXIT_MSG_LEN	1024
-struct vos_exit_info {
-	__s32 kind;		/* enum scx_exit_kind, 0 while running */
-	__u32 pad;
-	__s64 exit_code;
-	char reason[VOS_EXIT_REASON_LEN];
-	char msg[VOS_EXIT_MSG_LEN];
-};
-
 #endif /* __VOS_H */

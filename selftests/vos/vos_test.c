@@ -417,6 +417,9 @@ TEST_F_TIMEOUT(bare, stall_is_ejected_and_reported, 120)
 	EXPECT_NE(NULL, strstr(log, "the kernel ejected VOS"))
 		TH_LOG("vosctl said: %s", log);
 	EXPECT_NE(NULL, strstr(log, "stall")) TH_LOG("vosctl said: %s", log);
+	/* The kernel's debug dump, through UEI_RECORD's dump buffer. */
+	EXPECT_NE(NULL, strstr(log, "the kernel's dump:"))
+		TH_LOG("vosctl said: %s", log);
 }
 
 FIXTURE(vos) {

@@ -241,8 +241,8 @@ struct Walk {
 		}
 	}
 
-	// One argument word (and its value); `more` says whether a value
-	// follows.
+	// The argument word w[i]: a keyword (then i moves to its value), a
+	// flag or the next positional value.
 	void argument(const std::vector<std::string> &w, std::size_t &i)
 	{
 		const std::string &word = w[i];

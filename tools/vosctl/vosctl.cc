@@ -27,6 +27,7 @@
 
 #include "options.h"
 #include "stats.h"
+#include "uei.h"
 #include "vos.skel.h"
 
 namespace fs = std::filesystem;
@@ -242,6 +243,7 @@ struct Loaded {
 	Skel skel;
 	Link ops_link;
 	std::vector<Link> tp_links;
+	std::uint32_t dump_len = 0; // bytes of data_uei_dump
 };
 
 Loaded load(const StartOptions &o)
@@ -265,6 +267,22 @@ Loaded load(const StartOptions &o)
 	cfg.nr_cpus = nr_cpus;
 	if (o.watchdog_ms)
 		l.skel->struct_ops.vos_ops->timeout_ms = o.watchdog_ms;
+
+	// Room for the kernel's debug dump on an exit: UEI_SET_SIZE, which
+	// is C, written out.
+	std::uint32_t dump_len = l.skel->struct_ops.vos_ops->exit_dump_len;
+	std::size_t dump_size = 0;
+
+	if (!dump_len)
+		dump_len = kExitDumpLen;
+	l.skel->rodata->uei_dump_len = dump_len;
+	l.dump_len = dump_len;
+	if (bpf_map__set_value_size(l.skel->maps.data_uei_dump, dump_len))
+		throw Error("cannot size the exit dump: " + errno_text(errno));
+	l.skel->data_uei_dump = static_cast<decltype(l.skel->data_uei_dump)>(
+		bpf_map__initial_value(l.skel->maps.data_uei_dump, &dump_size));
+	if (!l.skel->data_uei_dump || dump_size != dump_len)
+		throw Error("cannot map the exit dump");
 
 	int err = vos_bpf__load(l.skel.get());
 	if (err)
@@ -303,7 +321,9 @@ Loaded load(const StartOptions &o)
 	return l;
 }
 
-std::string exit_text(const vos_exit_info &ei)
+using ExitInfo = user_exit_info;
+
+std::string exit_text(const ExitInfo &ei)
 {
 	std::string s(ei.reason, strnlen(ei.reason, sizeof(ei.reason)));
 	std::string msg(ei.msg, strnlen(ei.msg, sizeof(ei.msg)));
@@ -329,15 +349,20 @@ int run_once(const StartOptions &o)
 		  << "%, ctrl slice " << o.ctrl_slice_us << " us, max wait "
 		  << o.max_wait_ms << " ms)\n";
 
-	volatile vos_exit_info *ei = &l.skel->data->exit_info;
+	volatile ExitInfo *ei = &l.skel->data->uei;
 	while (!stop_requested) {
 		if (__atomic_load_n(&ei->kind, __ATOMIC_ACQUIRE)) {
-			vos_exit_info copy;
+			ExitInfo copy;
 
-			std::memcpy(&copy, const_cast<vos_exit_info *>(ei),
+			std::memcpy(&copy, const_cast<ExitInfo *>(ei),
 				    sizeof(copy));
 			std::cerr << "vosctl: the kernel ejected VOS: "
 				  << exit_text(copy) << "\n";
+			const char *dump = l.skel->data_uei_dump->uei_dump;
+			std::size_t n = strnlen(dump, l.dump_len);
+			if (n)
+				std::cerr << "vosctl: the kernel's dump:\n"
+					  << std::string_view(dump, n) << "\n";
 			return 1;
 		}
 		std::this_thread::sleep_for(std::chrono::milliseconds(100));
