@@ -20,3 +20,13 @@ vmhost_cxx_sources() {
 	git -C "$1" ls-files --cached --others --exclude-standard \
 		'*.cc' '*.cpp' '*.hpp' 'tools/**/*.h' ':!:build/**'
 }
+
+# NUL-separated: the files of the checkout at $1 that git tracks or would
+# track, as they are in the work tree (deleted ones left out), for copies
+# of the tree (tools/testing/deb/build, selftests/build).
+vmhost_tree_files() {
+	git -C "$1" ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do
+			[ -e "$1/$f" ] && printf '%s\0' "$f"
+		done
+}
