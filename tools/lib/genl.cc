@@ -262,6 +262,48 @@ Attrs::Attrs(const nlmsghdr *nlh, int maxattr)
 		protocol_error(std::string("cannot parse a generic netlink "
 					   "message: ") +
 			       nl_geterror(rc));
+	head_ = genlmsg_attrdata(genlmsg_hdr(h), 0);
+	len_ = genlmsg_attrlen(genlmsg_hdr(h), 0);
+}
+
+Attrs::Attrs(const nlattr *nest, int maxattr)
+	: tb_(maxattr < 0 ? 1 : maxattr + 1, nullptr)
+{
+	auto *n = const_cast<nlattr *>(nest);
+
+	if (maxattr < 0)
+		throw std::logic_error("Attrs: negative maxattr");
+	if (!n)
+		throw std::logic_error("Attrs: no nest");
+	int rc = nla_parse_nested(tb_.data(), maxattr, n, nullptr);
+	if (rc < 0)
+		protocol_error(std::string("cannot parse nested attribute ") +
+			       std::to_string(nla_type(n)) + ": " +
+			       nl_geterror(rc));
+	head_ = static_cast<nlattr *>(nla_data(n));
+	len_ = nla_len(n);
+}
+
+std::vector<const nlattr *> Attrs::all(int type) const
+{
+	std::vector<const nlattr *> v;
+	nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, head_, len_, rem)
+		if (nla_type(a) == type)
+			v.push_back(a);
+	return v;
+}
+
+std::optional<std::string_view> Attrs::bytes(int type) const
+{
+	const nlattr *a = get(type);
+
+	if (!a)
+		return std::nullopt;
+	return std::string_view(static_cast<const char *>(nla_data(a)),
+				nla_len(a));
 }
 
 const nlattr *Attrs::get(int type) const

@@ -20,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct nl_sock;
@@ -79,6 +80,10 @@ class Attrs {
 	// Parses `nlh` (generic netlink header, then attributes of types up
 	// to maxattr; larger types are ignored). Throws ErrorKind::Protocol.
 	Attrs(const nlmsghdr *nlh, int maxattr);
+	// Parses the attributes nested in `nest` (an attribute of type nest
+	// of another Attrs, valid as long as it is), up to maxattr; cmd() is
+	// 0. Throws ErrorKind::Protocol.
+	Attrs(const nlattr *nest, int maxattr);
 
 	std::uint8_t cmd() const
 	{
@@ -97,12 +102,19 @@ class Attrs {
 	std::optional<std::uint32_t> u32(int type) const;
 	std::optional<std::uint64_t> u64(int type) const;
 	std::optional<std::string> str(int type) const;
+	// The payload of a binary attribute, any size; nullopt if absent.
+	std::optional<std::string_view> bytes(int type) const;
+	// Every attribute of this type, in the order sent: for a type that
+	// may repeat (multi-attr), of which get() sees only the last.
+	std::vector<const nlattr *> all(int type) const;
 
     private:
 	const void *data(int type, std::size_t size) const;
 
 	std::uint8_t cmd_ = 0;
 	std::vector<nlattr *> tb_;
+	nlattr *head_ = nullptr; // the attributes parsed, for all()
+	int len_ = 0;
 };
 
 // A request being built: attribute puts throw ErrorKind::Local when the

@@ -166,6 +166,40 @@ TEST(Genl, AttrsUnterminatedString)
 	EXPECT_THROW(a.str(1), Error);
 }
 
+TEST(Genl, AttrsNestedRepeatedBinary)
+{
+	MsgPtr m(nlmsg_alloc());
+	std::uint64_t hist[3] = { 1, 2, 3 };
+
+	genlmsg_put(m.get(), 0, 0, 0x20, 0, 0, 3, 1);
+	nla_put_u32(m.get(), 1, 5);
+	for (std::uint32_t op = 0; op < 3; op++) {
+		nlattr *n = nla_nest_start(m.get(), 2);
+		nla_put_u32(m.get(), 1, op);
+		nla_put(m.get(), 2, sizeof(hist), hist);
+		nla_nest_end(m.get(), n);
+	}
+	nla_put_u32(m.get(), 3, 9);
+
+	Attrs a(nlmsg_hdr(m.get()), 3);
+	EXPECT_EQ(a.all(1).size(), 1u);
+	EXPECT_TRUE(a.all(4).empty());
+	auto nests = a.all(2);
+	ASSERT_EQ(nests.size(), 3u);
+	for (std::uint32_t op = 0; op < 3; op++) {
+		Attrs n(nests[op], 2);
+		EXPECT_EQ(n.cmd(), 0);
+		EXPECT_EQ(n.u32(1), op);
+		auto b = n.bytes(2);
+		ASSERT_TRUE(b.has_value());
+		ASSERT_EQ(b->size(), sizeof(hist));
+		EXPECT_EQ(std::memcmp(b->data(), hist, sizeof(hist)), 0);
+		EXPECT_EQ(n.all(2).size(), 1u);
+		EXPECT_FALSE(n.bytes(3).has_value());
+	}
+	EXPECT_EQ(a.u32(3), 9u);
+}
+
 TEST_F(GenlKernel, ResolvesFamily)
 {
 	EXPECT_EQ(s->family_id(), GENL_ID_CTRL);
