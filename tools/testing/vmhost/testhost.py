@@ -109,7 +109,11 @@ def _device_args(devices):
         ]
     if 'rxe-net' in devices:
         # A NIC on an isolated QEMU hub: nothing outside the VM is reachable.
+        # The hub's second port has no peer and drops what it gets: a hub
+        # whose only port is the NIC's accepts nothing, and the NIC's
+        # transmit queue would stall for good on its first packet.
         args += ['-netdev', 'hubport,id=n0,hubid=0',
+                 '-netdev', 'hubport,id=n1,hubid=0',
                  '-device', 'virtio-net-pci,netdev=n0,mac=52:54:00:76:6d:01']
     return args
 
