@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/utsname.h>
+#include <rdma/ib_cache.h>
 #include <rdma/mr_pool.h>
 #include "qbd.h"
 
@@ -260,6 +261,23 @@ static int qbd_queue_create_res(struct qbd_queue *q)
 	return qbd_alloc_rbufs(q);
 }
 
+/*
+ * Connecting through a port that is down cannot work, and Soft-RoCE
+ * wedges the port's management QP (for every user of the device) on a CM
+ * request sent while it is down: fail the attempt here, before any CM
+ * message goes out, and let the back-off try again.
+ */
+static int qbd_port_active(struct qbd_queue *q)
+{
+	enum ib_port_state state;
+
+	if (ib_get_cached_port_state(q->cm_id->device, q->cm_id->port_num,
+				     &state) || state == IB_PORT_ACTIVE)
+		return 0;
+	q->cm_why = "the RDMA port to the target is down";
+	return -ENETDOWN;
+}
+
 static int qbd_route_resolved(struct qbd_queue *q)
 {
 	struct qbd_dev *qd = q->qd;
@@ -320,7 +338,9 @@ static int qbd_cm_handler(struct rdma_cm_id *cm_id, struct rdma_cm_event *ev)
 
 	switch (ev->event) {
 	case RDMA_CM_EVENT_ADDR_RESOLVED:
-		err = qbd_queue_create_res(q);
+		err = qbd_port_active(q);
+		if (!err)
+			err = qbd_queue_create_res(q);
 		if (!err) {
 			err = rdma_resolve_route(cm_id, QBD_CM_TIMEOUT_MS);
 			if (err)
