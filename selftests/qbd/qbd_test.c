@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * qbd selftests: the "qbd" generic netlink family straight from a raw
+ * socket (not through qbdctl), so that each errno and extack message the
+ * module answers is checked as sent. The run script starts qbd-target and
+ * passes where it listens in QBD_ADDR / QBD_PORT; its volumes and hosts
+ * are described there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include <vmhost/qbd.h>
+
+#include "kselftest_harness.h"
+
+struct nlreq {
+	struct nlmsghdr nh;
+	struct genlmsghdr gh;
+	char buf[1024];
+};
+
+static void put_attr(struct nlreq *r, int type, const void *data, int len)
+{
+	struct nlattr *a = (void *)r + NLMSG_ALIGN(r->nh.nlmsg_len);
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+static void put_u32(struct nlreq *r, int type, __u32 v)
+{
+	put_attr(r, type, &v, sizeof(v));
+}
+
+static void put_u16(struct nlreq *r, int type, __u16 v)
+{
+	put_attr(r, type, &v, sizeof(v));
+}
+
+static void put_str(struct nlreq *r, int type, const char *s)
+{
+	put_attr(r, type, s, strlen(s) + 1);
+}
+
+static void init_req(struct nlreq *r, __u16 family, __u8 cmd, __u16 flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	r->nh.nlmsg_type = family;
+	r->nh.nlmsg_flags = NLM_F_REQUEST | flags;
+	r->nh.nlmsg_seq = 1;
+	r->gh.cmd = cmd;
+	r->gh.version = 1;
+}
+
+static int nl_open(void)
+{
+	int one = 1, fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+
+	if (fd >= 0)
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	return fd;
+}
+
+static char last_msg[256];
+static char reply[16384];
+static int reply_len;
+
+/*
+ * Sends @r and reads until the ack (or the end of a dump). Returns 0 or
+ * -errno; the extack message lands in last_msg, a reply's payload in reply.
+ */
+static int nl_talk(int fd, struct nlreq *r)
+{
+	char buf[16384];
+	int n;
+
+	last_msg[0] = 0;
+	reply_len = 0;
+	if (send(fd, r, r->nh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *nh;
+
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (nh = (void *)buf; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+			/* A dump's error comes in its NLMSG_DONE. */
+			if (nh->nlmsg_type == NLMSG_DONE)
+				return nh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ?
+				       *(int *)NLMSG_DATA(nh) : 0;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nh);
+				int off = sizeof(*e), len;
+				struct nlattr *a;
+
+				if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+					off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+				len = nh->nlmsg_len - NLMSG_HDRLEN - off;
+				for (a = (void *)((char *)e + off);
+				     len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+				     a->nla_len <= len;
+				     len -= NLA_ALIGN(a->nla_len),
+				     a = (void *)((char *)a + NLA_ALIGN(a->nla_len)))
+					if (a->nla_type == NLMSGERR_ATTR_MSG)
+						snprintf(last_msg, sizeof(last_msg), "%s",
+							 (char *)a + NLA_HDRLEN);
+				return e->error;
+			}
+			if (reply_len + (int)nh->nlmsg_len <= (int)sizeof(reply)) {
+				memcpy(reply + reply_len, nh, nh->nlmsg_len);
+				reply_len += nh->nlmsg_len;
+			}
+		}
+	}
+}
+
+static int family_id(void)
+{
+	static int id;
+	struct nlreq r;
+	struct nlattr *a;
+	int fd, len;
+
+	if (id)
+		return id;
+	fd = nl_open();
+	init_req(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	put_str(&r, CTRL_ATTR_FAMILY_NAME, QBD_FAMILY_NAME);
+	if (nl_talk(fd, &r) || !reply_len) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	len = ((struct nlmsghdr *)reply)->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	for (a = (void *)(reply + NLMSG_LENGTH(GENL_HDRLEN)); len >= NLA_HDRLEN;
+	     len -= NLA_ALIGN(a->nla_len), a = (void *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
+			id = *(__u16 *)((char *)a + NLA_HDRLEN);
+	return id;
+}
+
+/* The number of devices a dump lists. */
+static int nr_devices(void)
+{
+	struct nlreq r;
+	struct nlmsghdr *nh;
+	int fd = nl_open(), n = 0, len;
+
+	init_req(&r, family_id(), QBD_CMD_DEV_GET, NLM_F_DUMP);
+	if (nl_talk(fd, &r) < 0)
+		n = -1;
+	for (nh = (void *)reply, len = reply_len; n >= 0 && NLMSG_OK(nh, len);
+	     nh = NLMSG_NEXT(nh, len))
+		n++;
+	close(fd);
+	return n;
+}
+
+struct conn {
+	const char *addr;
+	int port;
+	const char *volume;
+	const char *host;
+	const char *secret;
+	int queues, depth, loss, ka, ro;
+};
+
+static const char *env(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+/* Connects; returns the new index (>= 0) or -errno. */
+static int connect_dev(const struct conn *c)
+{
+	struct nlreq r;
+	int fd = nl_open(), ret;
+
+	init_req(&r, family_id(), QBD_CMD_DEV_CONNECT, NLM_F_ACK);
+	if (c->addr)
+		put_str(&r, QBD_A_DEV_ADDR, c->addr);
+	if (c->port)
+		put_u16(&r, QBD_A_DEV_PORT, c->port);
+	if (c->volume)
+		put_str(&r, QBD_A_DEV_VOLUME, c->volume);
+	if (c->host)
+		put_str(&r, QBD_A_DEV_HOST, c->host);
+	if (c->secret)
+		put_str(&r, QBD_A_DEV_SECRET, c->secret);
+	if (c->queues >= 0)
+		put_u32(&r, QBD_A_DEV_QUEUES, c->queues);
+	if (c->depth >= 0)
+		put_u32(&r, QBD_A_DEV_DEPTH, c->depth);
+	if (c->loss >= 0)
+		put_u32(&r, QBD_A_DEV_LOSS_TIMEOUT, c->loss);
+	if (c->ka >= 0)
+		put_u32(&r, QBD_A_DEV_KEEPALIVE, c->ka);
+	if (c->ro)
+		put_attr(&r, QBD_A_DEV_READ_ONLY, NULL, 0);
+	ret = nl_talk(fd, &r);
+	close(fd);
+	if (ret)
+		return ret;
+	if (reply_len) {
+		struct nlattr *a = (void *)(reply + NLMSG_LENGTH(GENL_HDRLEN));
+
+		if (a->nla_type == QBD_A_DEV_INDEX)
+			return *(__u32 *)((char *)a + NLA_HDRLEN);
+	}
+	return -EBADMSG;
+}
+
+static int index_cmd(int cmd, __u32 index)
+{
+	struct nlreq r;
+	int fd = nl_open(), ret;
+
+	init_req(&r, family_id(), cmd, NLM_F_ACK);
+	put_u32(&r, QBD_A_DEV_INDEX, index);
+	ret = nl_talk(fd, &r);
+	close(fd);
+	return ret;
+}
+
+static struct conn good(void)
+{
+	struct conn c = {
+		.addr = env("QBD_ADDR", "192.0.2.1"),
+		.port = atoi(env("QBD_PORT", "4460")),
+		.volume = "open",
+		.host = "host-a",
+		.queues = 2, .depth = 16, .loss = 30, .ka = 5,
+	};
+	return c;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+TEST(family_registered)
+{
+	ASSERT_LT(0, family_id());
+	ASSERT_EQ(0, nr_devices());
+}
+
+/* Everything out of the policy's ranges, each refused before anything. */
+TEST(connect_rejects_out_of_range)
+{
+	char longname[80];
+	struct conn c;
+
+	memset(longname, 'v', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+#define BAD(field, value) do {						\
+		c = good();						\
+		c.field = value;					\
+		EXPECT_EQ(-ERANGE, connect_dev(&c)) TH_LOG(#field " %s", last_msg); \
+	} while (0)
+	BAD(queues, 0);
+	BAD(queues, QBD_MAX_QUEUES + 1);
+	BAD(depth, 0);
+	BAD(depth, QBD_MAX_DEPTH + 1);
+	BAD(loss, 0);
+	BAD(loss, 86401);
+	BAD(ka, 0);
+	BAD(ka, 61);
+#undef BAD
+	c = good();
+	{
+		struct nlreq r;
+		int fd = nl_open();
+
+		init_req(&r, family_id(), QBD_CMD_DEV_CONNECT, NLM_F_ACK);
+		put_str(&r, QBD_A_DEV_ADDR, c.addr);
+		put_str(&r, QBD_A_DEV_VOLUME, "open");
+		put_u16(&r, QBD_A_DEV_PORT, 0);
+		EXPECT_EQ(-ERANGE, nl_talk(fd, &r));
+		/* A u16 attribute four bytes wide. */
+		init_req(&r, family_id(), QBD_CMD_DEV_CONNECT, NLM_F_ACK);
+		put_str(&r, QBD_A_DEV_ADDR, c.addr);
+		put_str(&r, QBD_A_DEV_VOLUME, "open");
+		put_u32(&r, QBD_A_DEV_PORT, 4460);
+		EXPECT_EQ(-EINVAL, nl_talk(fd, &r));
+		/* An attribute the command does not take (strict). */
+		init_req(&r, family_id(), QBD_CMD_DEV_CONNECT, NLM_F_ACK);
+		put_str(&r, QBD_A_DEV_ADDR, c.addr);
+		put_str(&r, QBD_A_DEV_VOLUME, "open");
+		put_u32(&r, QBD_A_DEV_STATE, 1);
+		EXPECT_NE(0, nl_talk(fd, &r));
+		close(fd);
+	}
+	/* Strings longer than the policy's: no NUL within it. */
+	c = good();
+	c.volume = longname;
+	EXPECT_EQ(-EINVAL, connect_dev(&c));
+	c = good();
+	c.host = longname;
+	EXPECT_EQ(-EINVAL, connect_dev(&c));
+	c = good();
+	c.secret = longname;
+	EXPECT_EQ(-EINVAL, connect_dev(&c));
+	c = good();
+	c.addr = "target.example";
+	EXPECT_EQ(-EINVAL, connect_dev(&c));
+	EXPECT_NE(NULL, strstr(last_msg, "numeric")) TH_LOG("%s", last_msg);
+	c = good();
+	c.addr = NULL;
+	EXPECT_EQ(-EINVAL, connect_dev(&c));
+	c = good();
+	c.volume = NULL;
+	EXPECT_EQ(-EINVAL, connect_dev(&c));
+	c = good();
+	c.volume = "";
+	EXPECT_EQ(-EINVAL, connect_dev(&c));
+	EXPECT_EQ(0, nr_devices());
+}
+
+TEST(index_commands_check_the_index)
+{
+	EXPECT_EQ(-ERANGE, index_cmd(QBD_CMD_DEV_GET, 70000));
+	EXPECT_EQ(-ENODEV, index_cmd(QBD_CMD_DEV_GET, 4000));
+	EXPECT_NE(NULL, strstr(last_msg, "no such device")) TH_LOG("%s", last_msg);
+	EXPECT_EQ(-ENODEV, index_cmd(QBD_CMD_DEV_DISCONNECT, 4000));
+	EXPECT_EQ(-ERANGE, index_cmd(QBD_CMD_DEV_DISCONNECT, 70000));
+}
+
+/* Changes need CAP_SYS_ADMIN; listing does not. */
+TEST(unprivileged_changes_rejected)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct conn c = good();
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		if (connect_dev(&c) != -EPERM)
+			_exit(3);
+		if (index_cmd(QBD_CMD_DEV_DISCONNECT, 0) != -EPERM)
+			_exit(4);
+		if (nr_devices() != 0)
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+}
+
+TEST(other_netns_rejected)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct conn c = good();
+
+		if (unshare(CLONE_NEWNET))
+			_exit(2);
+		if (connect_dev(&c) != -EPERM)
+			_exit(3);
+		if (nr_devices() != -1)
+			_exit(4);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+}
+
+/* Nobody listens on that port: refused, quickly, nothing left behind. */
+TEST(connect_no_target)
+{
+	struct conn c = good();
+	double t0 = now();
+
+	c.port = 4999;
+	EXPECT_EQ(-ECONNREFUSED, connect_dev(&c)) TH_LOG("%s", last_msg);
+	EXPECT_NE(NULL, strstr(last_msg, "refused")) TH_LOG("%s", last_msg);
+	EXPECT_GT(15, now() - t0);
+	EXPECT_EQ(0, nr_devices());
+}
+
+/* An address no RDMA device reaches. */
+TEST(connect_unreachable)
+{
+	struct conn c = good();
+	double t0 = now();
+	int ret;
+
+	c.addr = "198.51.100.7";
+	ret = connect_dev(&c);
+	EXPECT_TRUE(ret == -EHOSTUNREACH || ret == -ENETUNREACH ||
+		    ret == -ETIMEDOUT || ret == -EADDRNOTAVAIL)
+		TH_LOG("%d %s", ret, last_msg);
+	EXPECT_GT(30, now() - t0);
+	EXPECT_EQ(0, nr_devices());
+}
+
+TEST(connect_unknown_volume)
+{
+	struct conn c = good();
+
+	c.volume = "no-such-volume";
+	EXPECT_EQ(-ENOENT, connect_dev(&c)) TH_LOG("%s", last_msg);
+	EXPECT_NE(NULL, strstr(last_msg, "no such volume")) TH_LOG("%s", last_msg);
+	EXPECT_EQ(0, nr_devices());
+}
+
+TEST(connect_host_not_allowed)
+{
+	struct conn c = good();
+
+	c.volume = "guarded";
+	c.host = "host-b";
+	c.secret = "s3cret";
+	EXPECT_EQ(-EACCES, connect_dev(&c)) TH_LOG("%s", last_msg);
+	EXPECT_EQ(0, nr_devices());
+}
+
+TEST(connect_wrong_secret)
+{
+	struct conn c = good();
+
+	c.volume = "guarded";
+	c.secret = "not-the-secret";
+	EXPECT_EQ(-EACCES, connect_dev(&c)) TH_LOG("%s", last_msg);
+	EXPECT_NE(NULL, strstr(last_msg, "refused access")) TH_LOG("%s", last_msg);
+	c.secret = NULL;
+	EXPECT_EQ(-EACCES, connect_dev(&c)) TH_LOG("%s", last_msg);
+	EXPECT_EQ(0, nr_devices());
+}
+
+TEST(connect_right_secret_then_disconnect)
+{
+	struct conn c = good();
+	int idx;
+
+	c.volume = "guarded";
+	c.secret = "s3cret";
+	idx = connect_dev(&c);
+	ASSERT_LE(0, idx) TH_LOG("%s", last_msg);
+	EXPECT_EQ(1, nr_devices());
+	EXPECT_EQ(0, index_cmd(QBD_CMD_DEV_GET, idx));
+	EXPECT_EQ(0, index_cmd(QBD_CMD_DEV_DISCONNECT, idx));
+	EXPECT_EQ(-ENODEV, index_cmd(QBD_CMD_DEV_DISCONNECT, idx));
+	EXPECT_EQ(0, nr_devices());
+}
+
+/* A read-only open reads and refuses writes. */
+TEST(read_only_refuses_writes)
+{
+	struct conn c = good();
+	char path[32], *buf;
+	int idx, fd;
+
+	c.ro = 1;
+	idx = connect_dev(&c);
+	ASSERT_LE(0, idx) TH_LOG("%s", last_msg);
+	snprintf(path, sizeof(path), "/dev/qbd%d", idx);
+	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, 4096));
+	fd = open(path, O_RDONLY | O_DIRECT);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(4096, pread(fd, buf, 4096, 0));
+	close(fd);
+	/* The block layer refuses a writable open of a read-only disk. */
+	fd = open(path, O_RDWR | O_DIRECT);
+	if (fd >= 0) {
+		memset(buf, 0xa5, 4096);
+		EXPECT_EQ(-1, pwrite(fd, buf, 4096, 0));
+		close(fd);
+	} else {
+		EXPECT_EQ(EROFS, errno);
+	}
+	free(buf);
+	EXPECT_EQ(0, index_cmd(QBD_CMD_DEV_DISCONNECT, idx));
+	EXPECT_EQ(0, nr_devices());
+}
+
+TEST_HARNESS_MAIN
