@@ -265,8 +265,8 @@ int qbd_nl_dev_connect_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(qd)) {
 		ret = PTR_ERR(qd);
 		nlmsg_free(msg);
-		/* A static string: formatted messages stop at 80 bytes. */
-		NL_SET_ERR_MSG(info->extack, why);
+		/* Formatted messages stop at 80 bytes: the reason alone. */
+		NL_SET_ERR_MSG_FMT(info->extack, "%s", why);
 		goto out;
 	}
 	hdr = genlmsg_iput(msg, info);
