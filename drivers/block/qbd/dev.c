@@ -47,9 +47,49 @@ const char *qbd_name(struct qbd_dev *qd)
 	return qd->disk ? qd->disk->disk_name : qd->p.volume;
 }
 
+static void qbd_set_state(struct qbd_dev *qd, int to)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&qd->state_lock, flags);
+	WRITE_ONCE(qd->state, to);
+	spin_unlock_irqrestore(&qd->state_lock, flags);
+}
+
+/* Starts an attempt to (re)connect: no error of it seen yet. */
+static void qbd_attempt_start(struct qbd_dev *qd)
+{
+	spin_lock_irq(&qd->state_lock);
+	qd->assoc_error = false;
+	spin_unlock_irq(&qd->state_lock);
+}
+
+/* Live, unless an error hit the association while it was being built. */
+static bool qbd_go_live(struct qbd_dev *qd, int from)
+{
+	bool ok;
+
+	spin_lock_irq(&qd->state_lock);
+	ok = qd->state == from && !qd->assoc_error;
+	if (ok)
+		WRITE_ONCE(qd->state, QBD_ST_LIVE);
+	spin_unlock_irq(&qd->state_lock);
+	return ok;
+}
+
 void qbd_error_recovery(struct qbd_dev *qd, const char *why)
 {
-	if (!qbd_change_state(qd, QBD_ST_LIVE, QBD_ST_RECONNECTING))
+	unsigned long flags;
+	bool lost;
+
+	spin_lock_irqsave(&qd->state_lock, flags);
+	lost = qd->state == QBD_ST_LIVE;
+	if (lost)
+		WRITE_ONCE(qd->state, QBD_ST_RECONNECTING);
+	else
+		qd->assoc_error = true;	/* fails an attempt under way */
+	spin_unlock_irqrestore(&qd->state_lock, flags);
+	if (!lost)
 		return;
 	pr_warn("qbd: %s: connection to %s lost (%s); holding I/O for up to %u s\n",
 		qbd_name(qd), qd->p.addr_str, why, qd->p.loss_tmo);
@@ -102,6 +142,11 @@ static void qbd_err_work(struct work_struct *w)
 {
 	struct qbd_dev *qd = container_of(w, struct qbd_dev, err_work);
 
+	/*
+	 * A reconnect that just went live may still be resuming the queue:
+	 * let it finish, so that recovery and reconnect never overlap.
+	 */
+	cancel_delayed_work_sync(&qd->reconnect_work);
 	qbd_teardown(qd, true);
 	atomic64_inc(&qd->resets);
 	qd->backoff = QBD_RECONNECT_MIN;
@@ -144,10 +189,11 @@ static void qbd_reconnect_work(struct work_struct *w)
 		return;
 	}
 
+	qbd_attempt_start(qd);
 	ret = qbd_assoc_connect(qd, &why);
 	if (!ret) {
 		qbd_update_info(qd, &qd->info);
-		if (qbd_change_state(qd, QBD_ST_RECONNECTING, QBD_ST_LIVE)) {
+		if (qbd_go_live(qd, QBD_ST_RECONNECTING)) {
 			atomic64_inc(&qd->reconnects);
 			pr_info("qbd: %s: reconnected to %s\n", qbd_name(qd),
 				qd->p.addr_str);
@@ -156,7 +202,8 @@ static void qbd_reconnect_work(struct work_struct *w)
 					   qd->p.keepalive * HZ / 2);
 			return;
 		}
-		ret = -ESHUTDOWN;
+		why = "an error hit the new connection";
+		ret = -ECONNRESET;
 	}
 	pr_info_ratelimited("qbd: %s: reconnect to %s failed: %s (%d)\n",
 			    qbd_name(qd), qd->p.addr_str, why, ret);
@@ -174,11 +221,19 @@ static void qbd_ka_work(struct work_struct *w)
 {
 	struct qbd_dev *qd = container_of(to_delayed_work(w), struct qbd_dev,
 					  ka_work);
+	const char *why = "session changed";
 	int ret;
 
 	if (qbd_dev_state(qd) != QBD_ST_LIVE)
 		return;
 	ret = qbd_admin_keepalive(qd);
+	if (!ret && (qbd_check_info(&qd->admin_info, &why) ||
+		     le64_to_cpu(qd->admin_info.session) != qd->session)) {
+		atomic64_inc(&qd->proto_errors);
+		pr_err_ratelimited("qbd: %s: protocol error: keep-alive answer: %s\n",
+				   qbd_name(qd), why);
+		ret = -EPROTO;
+	}
 	if (ret) {
 		qbd_error_recovery(qd, ret == -ETIMEDOUT ?
 				   "keep-alive not answered" :
@@ -254,6 +309,8 @@ static int qbd_add_disk(struct qbd_dev *qd)
 	if (ret)
 		return ret;
 	qd->tag_set_ready = true;
+	qd->limits = *info;
+	qd->limits_max_io = qd->max_io;
 
 	qd->disk = blk_mq_alloc_disk(&qd->tag_set, &lim, qd);
 	if (IS_ERR(qd->disk)) {
@@ -272,6 +329,19 @@ static int qbd_add_disk(struct qbd_dev *qd)
 	return 0;
 }
 
+/*
+ * With the state DELETING: nothing restarts the association, and no work
+ * item runs or can be queued again (resize_work queues ka_work, so it is
+ * disabled first).
+ */
+static void qbd_stop_works(struct qbd_dev *qd)
+{
+	disable_work_sync(&qd->resize_work);
+	disable_delayed_work_sync(&qd->ka_work);
+	cancel_work_sync(&qd->err_work);
+	cancel_delayed_work_sync(&qd->reconnect_work);
+}
+
 static void qbd_dev_free(struct qbd_dev *qd)
 {
 	if (qd->disk)
@@ -279,6 +349,7 @@ static void qbd_dev_free(struct qbd_dev *qd)
 	if (qd->tag_set_ready)
 		blk_mq_free_tag_set(&qd->tag_set);
 	ida_free(&qbd_ida, qd->index);
+	mutex_destroy(&qd->admin_lock);
 	kfree(qd->queues);
 	kfree_sensitive(qd);
 }
@@ -316,6 +387,7 @@ struct qbd_dev *qbd_dev_create(struct qbd_params *p, const char **why)
 	for (i = 0; i < QBD_NR_OPS; i++)
 		memset(&qd->stats[i], 0, sizeof(qd->stats[i]));
 
+	qbd_attempt_start(qd);
 	ret = qbd_assoc_connect(qd, why);
 	if (ret)
 		goto err_assoc;
@@ -325,11 +397,14 @@ struct qbd_dev *qbd_dev_create(struct qbd_params *p, const char **why)
 		goto err_assoc;
 	}
 	/* Live before add_disk: it reads the partition table. */
-	WRITE_ONCE(qd->state, QBD_ST_LIVE);
+	if (!qbd_go_live(qd, QBD_ST_CONNECTING)) {
+		*why = "an error hit the new connection";
+		ret = -ECONNRESET;
+		goto err_assoc;
+	}
 	ret = add_disk(qd->disk);
 	if (ret) {
 		*why = "cannot add the disk";
-		WRITE_ONCE(qd->state, QBD_ST_DELETING);
 		goto err_assoc;
 	}
 	queue_delayed_work(qbd_wq, &qd->ka_work, qd->p.keepalive * HZ / 2);
@@ -344,11 +419,9 @@ struct qbd_dev *qbd_dev_create(struct qbd_params *p, const char **why)
 	return qd;
 
 err_assoc:
-	WRITE_ONCE(qd->state, QBD_ST_DELETING);
-	cancel_work_sync(&qd->err_work);
-	cancel_delayed_work_sync(&qd->reconnect_work);
+	qbd_set_state(qd, QBD_ST_DELETING);
+	qbd_stop_works(qd);
 	qbd_teardown(qd, false);
-	cancel_work_sync(&qd->resize_work);
 err_free:
 	qbd_dev_free(qd);
 	return ERR_PTR(ret);
@@ -356,15 +429,9 @@ err_free:
 
 static void qbd_dev_destroy(struct qbd_dev *qd)
 {
-	spin_lock_irq(&qd->state_lock);
-	WRITE_ONCE(qd->state, QBD_ST_DELETING);
-	spin_unlock_irq(&qd->state_lock);
-
-	/* Nothing restarts the association once DELETING is seen. */
-	cancel_work_sync(&qd->err_work);
-	cancel_delayed_work_sync(&qd->reconnect_work);
+	qbd_set_state(qd, QBD_ST_DELETING);
+	qbd_stop_works(qd);
 	qbd_teardown(qd, false);
-	cancel_work_sync(&qd->resize_work);
 	/* Requests held during a reconnect now fail, as do new ones. */
 	qbd_resume(qd);
 	del_gendisk(qd->disk);

@@ -48,6 +48,7 @@ struct qbd_queue {
 	struct qbd_dev *qd;
 	int qid;
 	struct rdma_cm_id *cm_id;
+	struct ib_qp *qp;	/* outlives cm_id on teardown, as in nvme-rdma */
 	struct ib_cq *cq;
 	int cq_size;
 	u16 depth;		/* accepted by the target */
@@ -136,6 +137,8 @@ struct qbd_dev {
 	u64 session;
 	struct qbd_info info;	/* the latest the target sent */
 	u32 max_io;
+	struct qbd_info limits;	/* what the disk's limits were set from */
+	u32 limits_max_io;
 
 	/* The admin channel: one command at a time. */
 	struct mutex admin_lock;
@@ -151,8 +154,9 @@ struct qbd_dev {
 	bool admin_aborted;
 	struct qbd_info admin_info;
 
-	spinlock_t state_lock;	/* state changes */
+	spinlock_t state_lock;	/* state changes, assoc_error */
 	int state;
+	bool assoc_error;	/* an error while (re)connecting */
 	unsigned long lost_at;	/* jiffies, when the connection was lost */
 	unsigned long backoff;
 

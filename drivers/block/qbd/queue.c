@@ -60,7 +60,7 @@ static int qbd_post_recv(struct qbd_queue *q, struct qbd_rbuf *rb)
 		.num_sge = 1,
 	};
 
-	return ib_post_recv(q->cm_id->qp, &wr, NULL);
+	return ib_post_recv(q->qp, &wr, NULL);
 }
 
 static void qbd_recv_done(struct ib_cq *cq, struct ib_wc *wc)
@@ -152,11 +152,13 @@ static void qbd_queue_free_res(struct qbd_queue *q)
 	struct ib_device *ibdev = q->qd->ibdev;
 
 	if (q->mrs_ready) {
-		ib_mr_pool_destroy(q->cm_id->qp, &q->cm_id->qp->rdma_mrs);
+		ib_mr_pool_destroy(q->qp, &q->qp->rdma_mrs);
 		q->mrs_ready = false;
 	}
-	if (q->cm_id && q->cm_id->qp)
-		rdma_destroy_qp(q->cm_id);
+	if (q->qp) {
+		ib_destroy_qp(q->qp);
+		q->qp = NULL;
+	}
 	if (q->cq) {
 		ib_cq_pool_put(q->cq, q->cq_size);
 		q->cq = NULL;
@@ -229,10 +231,12 @@ static int qbd_queue_create_res(struct qbd_queue *q)
 		q->cm_why = "cannot create a queue pair";
 		return ret;
 	}
+	q->qp = q->cm_id->qp;
 	if (q->qid) {
-		ret = ib_mr_pool_init(q->cm_id->qp, &q->cm_id->qp->rdma_mrs,
-				      depth, IB_MR_TYPE_MEM_REG,
-				      qbd_pages_per_mr(qd), 0);
+		/* One page more: a first segment need not start on a page. */
+		ret = ib_mr_pool_init(q->qp, &q->qp->rdma_mrs, depth,
+				      IB_MR_TYPE_MEM_REG,
+				      qbd_pages_per_mr(qd) + 1, 0);
 		if (ret) {
 			q->cm_why = "cannot allocate memory regions";
 			return ret;
@@ -243,6 +247,7 @@ static int qbd_queue_create_res(struct qbd_queue *q)
 	/* Requests: one slot per tag; queue 0 has one admin message. */
 	q->cmds_size = q->qid ? depth * sizeof(struct qbd_req) :
 				QBD_ADMIN_MSG_MAX;
+	q->cm_why = "out of memory";
 	q->cmds = kzalloc(q->cmds_size, GFP_KERNEL);
 	if (!q->cmds)
 		return -ENOMEM;
@@ -458,19 +463,24 @@ static void qbd_queue_stop(struct qbd_queue *q)
 	if (!q->cm_id)
 		return;
 	rdma_disconnect(q->cm_id);
-	if (q->cm_id->qp)
-		ib_drain_qp(q->cm_id->qp);
+	if (q->qp)
+		ib_drain_qp(q->qp);
 }
 
+/*
+ * The cm_id goes first: rdma_destroy_id() waits for a handler still
+ * running (a connect that timed out may be creating resources in it) and
+ * stops further ones; what the handler created is freed after.
+ */
 static void qbd_queue_free(struct qbd_queue *q)
 {
 	if (!q->qd)
 		return;
-	qbd_queue_free_res(q);
 	if (q->cm_id) {
 		rdma_destroy_id(q->cm_id);
 		q->cm_id = NULL;
 	}
+	qbd_queue_free_res(q);
 	q->qd = NULL;
 }
 
@@ -568,6 +578,12 @@ static int qbd_admin_exec(struct qbd_dev *qd, u8 op, const void *payload,
 	qd->admin_rsp_done = false;
 	qd->admin_has_info = false;
 	reinit_completion(&qd->admin_done);
+	/* An abort before the reinit would be lost: look once more. */
+	if (qd->admin_aborted) {
+		spin_unlock_irq(&qd->admin_slock);
+		ret = -ENOTCONN;
+		goto out;
+	}
 	spin_unlock_irq(&qd->admin_slock);
 	req->opcode = op;
 	req->tag = cpu_to_le32(qd->admin_tag);
@@ -585,7 +601,7 @@ static int qbd_admin_exec(struct qbd_dev *qd, u8 op, const void *payload,
 	wr.num_sge = 1;
 	wr.opcode = IB_WR_SEND;
 	wr.send_flags = IB_SEND_SIGNALED;
-	ret = ib_post_send(q->cm_id->qp, &wr, NULL);
+	ret = ib_post_send(q->qp, &wr, NULL);
 	if (ret)
 		goto out;
 	if (!wait_for_completion_timeout(&qd->admin_done, tmo)) {
@@ -689,6 +705,20 @@ static int qbd_open(struct qbd_dev *qd, const char **why)
 		ret = -EPROTO;
 		goto out;
 	}
+	if (qd->tag_set_ready) {
+		const struct qbd_info *was = &qd->limits, *now = &qd->admin_info;
+		u32 keep = QBD_CAP_FLUSH | QBD_CAP_FUA | QBD_CAP_DISCARD |
+			   QBD_CAP_WRITE_ZEROES;
+
+		/* The disk's limits were set from the first open. */
+		if (now->block_size != was->block_size ||
+		    ((le32_to_cpu(now->caps) ^ le32_to_cpu(was->caps)) & keep) ||
+		    le32_to_cpu(now->max_discard) < le32_to_cpu(was->max_discard)) {
+			*why = "volume's block size, cache or discard changed";
+			ret = -EPROTO;
+			goto out;
+		}
+	}
 	qd->info = qd->admin_info;
 	qd->session = le64_to_cpu(qd->info.session);
 out:
@@ -724,6 +754,14 @@ int qbd_assoc_connect(struct qbd_dev *qd, const char **why)
 	qd->max_io = min3(le32_to_cpu(qd->info.max_io),
 			  le32_to_cpu(qd->queues[1].rep.max_io),
 			  (u32)qbd_pages_per_mr(qd) * SZ_4K);
+	if (qd->max_io < PAGE_SIZE) {
+		*why = "target's largest request is smaller than a page";
+		return -EPROTO;
+	}
+	if (qd->tag_set_ready && qd->max_io < qd->limits_max_io) {
+		*why = "largest request is now smaller than the disk's limit";
+		return -EPROTO;
+	}
 	return 0;
 }
 
@@ -759,7 +797,7 @@ static void qbd_unmap_data(struct qbd_rq *pdu, struct request *rq)
 	struct qbd_queue *q = pdu->q;
 
 	if (pdu->mr) {
-		ib_mr_pool_put(q->cm_id->qp, &q->cm_id->qp->rdma_mrs, pdu->mr);
+		ib_mr_pool_put(q->qp, &q->qp->rdma_mrs, pdu->mr);
 		pdu->mr = NULL;
 	}
 	if (pdu->nents) {
@@ -864,7 +902,10 @@ static void qbd_io_recv(struct qbd_queue *q, struct qbd_rbuf *rb,
 
 		pdu->status = qbd_status_to_blk(le16_to_cpu(rsp->status));
 		pdu->reg_cqe.done = qbd_inv_done;
-		if (ib_post_send(q->cm_id->qp, &wr, NULL))
+		/* Not on a queue being drained: its teardown requeues this. */
+		if (!test_bit(QBD_Q_LIVE, &q->live))
+			return;
+		if (ib_post_send(q->qp, &wr, NULL))
 			qbd_error_recovery(qd, "cannot post LOCAL_INV");
 		return;
 	}
@@ -901,7 +942,7 @@ static int qbd_map_data(struct qbd_queue *q, struct request *rq,
 		return 1 + count;
 	}
 
-	pdu->mr = ib_mr_pool_get(q->cm_id->qp, &q->cm_id->qp->rdma_mrs);
+	pdu->mr = ib_mr_pool_get(q->qp, &q->qp->rdma_mrs);
 	if (!pdu->mr)
 		return -EAGAIN;
 	ret = ib_map_mr_sg(pdu->mr, pdu->sgt.sgl, count, NULL, SZ_4K);
@@ -1017,7 +1058,7 @@ static blk_status_t qbd_queue_rq(struct blk_mq_hw_ctx *hctx,
 	refcount_set(&pdu->ref, 2);
 	set_bit(0, &pdu->pending);
 	atomic_inc(&qd->inflight);
-	ret = ib_post_send(q->cm_id->qp, first, NULL);
+	ret = ib_post_send(q->qp, first, NULL);
 	if (unlikely(ret)) {
 		/* The queue pair is broken: retry once reconnected. */
 		clear_bit(0, &pdu->pending);
