@@ -638,6 +638,18 @@ int qbd_admin_keepalive(struct qbd_dev *qd)
 	return 0;
 }
 
+/*
+ * The deepest I/O queue the RDMA device can hold: a request may take three
+ * send work requests (REG_MR, SEND, LOCAL_INV) and four completions.
+ */
+static u16 qbd_device_depth(struct qbd_dev *qd, u32 wanted)
+{
+	const struct ib_device_attr *a = &qd->ibdev->attrs;
+	u32 depth = min_t(u32, wanted, (a->max_qp_wr - 1) / 3);
+
+	return max_t(u32, 1, min_t(u32, depth, (a->max_cqe - 2) / 4));
+}
+
 static int qbd_open(struct qbd_dev *qd, const char **why)
 {
 	struct qbd_open *open;
@@ -651,7 +663,8 @@ static int qbd_open(struct qbd_dev *qd, const char **why)
 	strscpy_pad(open->volume, qd->p.volume);
 	open->flags = cpu_to_le32(qd->p.read_only ? QBD_OPEN_READ_ONLY : 0);
 	queues = qd->tag_set_ready ? qd->tag_set.nr_hw_queues : qd->p.queues;
-	depth = qd->tag_set_ready ? qd->tag_set.queue_depth : qd->p.depth;
+	depth = qd->tag_set_ready ? qd->tag_set.queue_depth :
+				    qbd_device_depth(qd, qd->p.depth);
 	open->queues = cpu_to_le16(queues);
 	open->depth = cpu_to_le16(depth);
 	ret = qbd_open_mac(&qd->p, qd->queues[0].rep.nonce, open, open->mac);
