@@ -14,6 +14,7 @@
 
 #include <signal.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -67,6 +68,20 @@ class Error : public std::runtime_error {
 	int err_;
 	std::string extack_;
 };
+
+// The value of an attribute a message must carry. A missing one is the
+// module's protocol error (ErrorKind::Protocol, EPROTO): "the <module>
+// module's <object> message lacks <name>".
+template <class T>
+T required(const std::optional<T> &v, const char *module, const char *object,
+	   const char *name)
+{
+	if (!v)
+		throw Error(ErrorKind::Protocol, EPROTO, "",
+			    std::string("the ") + module + " module's " +
+				    object + " message lacks " + name);
+	return *v;
+}
 
 // The extended-ack text of an NLMSG_ERROR or NLMSG_DONE message: its
 // NLMSGERR_ATTR_MSG, plus "missing attribute N" when the kernel names a

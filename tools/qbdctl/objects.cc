@@ -31,9 +31,7 @@ using vmhost::genl::ErrorKind;
 template <class T>
 T need(const std::optional<T> &v, const char *object, const char *name)
 {
-	if (!v)
-		protocol(std::string(object) + " message lacks " + name);
-	return *v;
+	return vmhost::genl::required(v, "qbd", object, name);
 }
 
 OpStats decode_op(const nlattr *nest)

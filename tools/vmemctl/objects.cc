@@ -17,11 +17,7 @@ using vmhost::genl::ErrorKind;
 template <class T>
 T need(const std::optional<T> &v, const char *object, const char *name)
 {
-	if (!v)
-		throw Error(ErrorKind::Protocol, EPROTO, "",
-			    std::string("the vmem module's ") + object +
-				    " message lacks " + name);
-	return *v;
+	return vmhost::genl::required(v, "vmem", object, name);
 }
 
 } // namespace
