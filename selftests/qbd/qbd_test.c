@@ -343,6 +343,8 @@ TEST(index_commands_check_the_index)
 	EXPECT_NE(NULL, strstr(last_msg, "no such device")) TH_LOG("%s", last_msg);
 	EXPECT_EQ(-ENODEV, index_cmd(QBD_CMD_DEV_DISCONNECT, 4000));
 	EXPECT_EQ(-ERANGE, index_cmd(QBD_CMD_DEV_DISCONNECT, 70000));
+	EXPECT_EQ(-ENODEV, index_cmd(QBD_CMD_DEV_RESET, 4000));
+	EXPECT_EQ(-ERANGE, index_cmd(QBD_CMD_DEV_RESET, 70000));
 }
 
 /* Changes need CAP_SYS_ADMIN; listing does not. */
@@ -362,6 +364,8 @@ TEST(unprivileged_changes_rejected)
 			_exit(3);
 		if (index_cmd(QBD_CMD_DEV_DISCONNECT, 0) != -EPERM)
 			_exit(4);
+		if (index_cmd(QBD_CMD_DEV_RESET, 0) != -EPERM)
+			_exit(6);
 		if (nr_devices() != 0)
 			_exit(5);
 		_exit(0);
@@ -468,8 +472,11 @@ TEST(connect_right_secret_then_disconnect)
 	ASSERT_LE(0, idx) TH_LOG("%s", last_msg);
 	EXPECT_EQ(1, nr_devices());
 	EXPECT_EQ(0, index_cmd(QBD_CMD_DEV_GET, idx));
+	/* A reset, and the removal while it reconnects. */
+	EXPECT_EQ(0, index_cmd(QBD_CMD_DEV_RESET, idx)) TH_LOG("%s", last_msg);
 	EXPECT_EQ(0, index_cmd(QBD_CMD_DEV_DISCONNECT, idx));
 	EXPECT_EQ(-ENODEV, index_cmd(QBD_CMD_DEV_DISCONNECT, idx));
+	EXPECT_EQ(-ENODEV, index_cmd(QBD_CMD_DEV_RESET, idx));
 	EXPECT_EQ(0, nr_devices());
 }
 

@@ -26,9 +26,15 @@ std::string meaning(int err, const Invocation &inv)
 	switch (inv.command) {
 	case Command::Show:
 	case Command::Disconnect:
+	case Command::Reset:
 		if (err == ENOENT || err == ENODEV || err == ENXIO)
 			return "no device " + dev_name(inv) +
 			       " (qbdctl list shows the devices)";
+		if (err == EBUSY && inv.command == Command::Reset)
+			return dev_name(inv) +
+			       " is not live: it is connecting, already "
+			       "reconnecting or has failed (qbdctl show " +
+			       dev_name(inv) + ")";
 		if (err == EBUSY)
 			return dev_name(inv) + " is busy (being connected "
 					       "or disconnected; try again)";

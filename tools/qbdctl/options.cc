@@ -153,6 +153,9 @@ const char kConnectSummary[] =
 	"the device once it is live (CAP_SYS_ADMIN)";
 const char kDisconnectSummary[] =
 	"remove the device; I/O still in flight fails (CAP_SYS_ADMIN)";
+const char kResetSummary[] =
+	"end the live connection and reconnect, as after a lost one: I/O "
+	"in flight is held and resent, none fails (CAP_SYS_ADMIN)";
 const char kShowSummary[] =
 	"every device as a table, or DEV in full: connection, geometry, "
 	"counters and per-operation latency";
@@ -167,22 +170,25 @@ const vmhost::cli::Grammar &grammar()
 		"qbd connects block devices /dev/qbdN to volumes of a remote\n"
 		"qbd-target over RDMA. ADDR is numeric IPv4 or IPv6 ([v6]:PORT\n"
 		"with a port; default port 4460). DEV is qbdN, /dev/qbdN or N.\n"
-		"connect, disconnect, list and show are short for dev connect,\n"
-		"dev disconnect and dev show.",
+		"connect, disconnect, reset, list and show are short for dev\n"
+		"connect, dev disconnect, dev reset and dev show.",
 		"qbdctl(8), qbd(4), qbd-target(8)",
 		{
 			{ "dev",
 			  "the qbd block devices",
 			  { { "show", kShowSummary, kDevOptional },
 			    { "connect", kConnectSummary, kConnect },
-			    { "disconnect", kDisconnectSummary,
-			      kDevRequired } } },
+			    { "disconnect", kDisconnectSummary, kDevRequired },
+			    { "reset", kResetSummary, kDevRequired } } },
 			{ "connect",
 			  "short for dev connect",
 			  { { "", kConnectSummary, kConnect } } },
 			{ "disconnect",
 			  "short for dev disconnect",
 			  { { "", kDisconnectSummary, kDevRequired } } },
+			{ "reset",
+			  "short for dev reset",
+			  { { "", kResetSummary, kDevRequired } } },
 			{ "list",
 			  "short for dev show",
 			  { { "", kShowSummary, kDevOptional } } },
@@ -226,6 +232,8 @@ Invocation interpret(const vmhost::cli::Invocation &c)
 		inv.command = Command::Connect;
 	else if (c.is("dev", "disconnect") || c.is("disconnect"))
 		inv.command = Command::Disconnect;
+	else if (c.is("dev", "reset") || c.is("reset"))
+		inv.command = Command::Reset;
 	else
 		inv.command = c.has("DEV") ? Command::Show : Command::List;
 	if (c.has("DEV"))

@@ -23,6 +23,7 @@ enum class Command {
 	Show, // dev show DEV, show DEV
 	Connect,
 	Disconnect,
+	Reset,
 	Help,
 	Version,
 };
@@ -56,7 +57,7 @@ struct Invocation {
 	Command command = Command::Help;
 	bool json = false; // -j, --json
 	bool pretty = false; // -p, --pretty
-	std::uint32_t dev = 0; // Show, Disconnect: N of /dev/qbdN
+	std::uint32_t dev = 0; // Show, Disconnect, Reset: N of /dev/qbdN
 	ConnectArgs connect; // Connect
 };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// qbdctl: connect, list, show and disconnect qbd block devices, over the
-// qbd module's generic netlink family "qbd" (uapi/vmhost/qbd_nl.h).
+// qbdctl: connect, list, show, reset and disconnect qbd block devices, over
+// the qbd module's generic netlink family "qbd" (uapi/vmhost/qbd_nl.h).
 //
 // Grammar, messages and exit status are every vmhost tool's (tools/lib/
 // cli.h): 0 success, 1 the kernel refused or the operation failed, 2 bad
@@ -106,8 +106,11 @@ std::string run(const Invocation &inv)
 	case Command::Connect:
 		return connect(s, inv.connect, style);
 	case Command::Disconnect:
-		s.request(QBD_CMD_DEV_DISCONNECT, QBD_A_DEV_MAX,
-			  [&](genl::Message &m) {
+	case Command::Reset:
+		s.request(inv.command == Command::Reset ?
+				  QBD_CMD_DEV_RESET :
+				  QBD_CMD_DEV_DISCONNECT,
+			  QBD_A_DEV_MAX, [&](genl::Message &m) {
 				  m.put_u32(QBD_A_DEV_INDEX, inv.dev);
 			  });
 		return "";

@@ -459,6 +459,32 @@ int qbd_dev_remove(int index)
 	return 0;
 }
 
+/*
+ * The operator's reset: the live association ends as if it had been lost,
+ * and recovery reconnects; nothing in flight fails. -EBUSY unless live: a
+ * device already recovering needs no reset, and one that failed would not
+ * be helped by one.
+ */
+int qbd_dev_reset(int index)
+{
+	struct qbd_dev *qd;
+	int ret = -ENODEV;
+
+	mutex_lock(&qbd_devs_lock);
+	list_for_each_entry(qd, &qbd_devs, node) {
+		if (qd->index != index)
+			continue;
+		ret = -EBUSY;
+		if (qbd_dev_state(qd) == QBD_ST_LIVE) {
+			qbd_error_recovery(qd, "reset by the operator");
+			ret = 0;
+		}
+		break;
+	}
+	mutex_unlock(&qbd_devs_lock);
+	return ret;
+}
+
 void qbd_dev_remove_all(void)
 {
 	struct qbd_dev *qd;

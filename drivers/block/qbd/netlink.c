@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "qbd" generic netlink family (Documentation/netlink/specs/qbd.yaml):
- * connect, list, show and disconnect devices. The policies and the split
- * ops table are generated from the spec (qbd-nl-gen.c, make nlgen); this
- * file has the handlers the generated table names.
+ * connect, list, show, reset and disconnect devices. The policies and the
+ * split ops table are generated from the spec (qbd-nl-gen.c, make nlgen);
+ * this file has the handlers the generated table names.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,8 +19,8 @@
 /*
  * Requests come from the initial network namespace only: the target is
  * reached through the host's RDMA devices, whatever namespace asks.
- * Connecting and disconnecting need CAP_SYS_ADMIN in the initial user
- * namespace.
+ * Connecting, resetting and disconnecting need CAP_SYS_ADMIN in the
+ * initial user namespace.
  */
 static int qbd_nl_allowed(struct sk_buff *skb, struct netlink_ext_ack *extack,
 			  bool admin)
@@ -284,8 +284,11 @@ out:
 	return ret;
 }
 
-int qbd_nl_dev_disconnect_doit(struct sk_buff *skb, struct genl_info *info)
+/* A change to the device named by the request's index. */
+static int qbd_nl_index_op(struct sk_buff *skb, struct genl_info *info,
+			   int (*op)(int index))
 {
+	struct nlattr *attr;
 	int ret;
 
 	ret = qbd_nl_allowed(skb, info->extack, true);
@@ -293,11 +296,24 @@ int qbd_nl_dev_disconnect_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, QBD_A_DEV_INDEX))
 		return -EINVAL;
-	ret = qbd_dev_remove(nla_get_u32(info->attrs[QBD_A_DEV_INDEX]));
+	attr = info->attrs[QBD_A_DEV_INDEX];
+	ret = op(nla_get_u32(attr));
 	if (ret == -ENODEV)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[QBD_A_DEV_INDEX],
-				    "qbd: no such device");
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "qbd: no such device");
+	else if (ret == -EBUSY)
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "qbd: device is not live (connecting, reconnecting or failed)");
 	return ret;
+}
+
+int qbd_nl_dev_disconnect_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return qbd_nl_index_op(skb, info, qbd_dev_remove);
+}
+
+int qbd_nl_dev_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return qbd_nl_index_op(skb, info, qbd_dev_reset);
 }
 
 int qbd_nl_init(void)

@@ -44,6 +44,11 @@ static const struct nla_policy qbd_dev_disconnect_nl_policy[QBD_A_DEV_INDEX + 1]
 	[QBD_A_DEV_INDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &qbd_a_dev_index_range),
 };
 
+/* QBD_CMD_DEV_RESET - do */
+static const struct nla_policy qbd_dev_reset_nl_policy[QBD_A_DEV_INDEX + 1] = {
+	[QBD_A_DEV_INDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &qbd_a_dev_index_range),
+};
+
 /* Ops table for qbd */
 static const struct genl_split_ops qbd_nl_ops[] = {
 	{
@@ -69,6 +74,13 @@ static const struct genl_split_ops qbd_nl_ops[] = {
 		.cmd		= QBD_CMD_DEV_DISCONNECT,
 		.doit		= qbd_nl_dev_disconnect_doit,
 		.policy		= qbd_dev_disconnect_nl_policy,
+		.maxattr	= QBD_A_DEV_INDEX,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= QBD_CMD_DEV_RESET,
+		.doit		= qbd_nl_dev_reset_doit,
+		.policy		= qbd_dev_reset_nl_policy,
 		.maxattr	= QBD_A_DEV_INDEX,
 		.flags		= GENL_CMD_CAP_DO,
 	},

@@ -15,6 +15,7 @@ int qbd_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int qbd_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int qbd_nl_dev_connect_doit(struct sk_buff *skb, struct genl_info *info);
 int qbd_nl_dev_disconnect_doit(struct sk_buff *skb, struct genl_info *info);
+int qbd_nl_dev_reset_doit(struct sk_buff *skb, struct genl_info *info);
 
 extern struct genl_family qbd_nl_family;
 

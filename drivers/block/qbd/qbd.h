@@ -204,6 +204,7 @@ extern const struct blk_mq_ops qbd_mq_ops;
 /* dev.c: devices and their recovery. */
 struct qbd_dev *qbd_dev_create(struct qbd_params *p, const char **why);
 int qbd_dev_remove(int index);
+int qbd_dev_reset(int index);
 void qbd_dev_remove_all(void);
 void qbd_error_recovery(struct qbd_dev *qd, const char *why);
 void qbd_dev_ib_remove(struct ib_device *ibdev);

@@ -93,7 +93,8 @@ TEST(Errors, NoSuchDevice)
 {
 	for (int err : { ENOENT, ENODEV }) {
 		for (auto inv :
-		     { parse({ "show", "qbd9" }), parse({ "disc", "9" }) }) {
+		     { parse({ "show", "qbd9" }), parse({ "disc", "9" }),
+		       parse({ "reset", "qbd9" }) }) {
 			std::string msg =
 				explain(genl::Error::kernel(err, ""), inv)
 					.what();
@@ -107,6 +108,22 @@ TEST(Errors, NoSuchDevice)
 				      parse({ "show", "qbd9" }))
 				      .what()),
 		  text(EIO));
+}
+
+TEST(Errors, ResetNotLive)
+{
+	std::string msg = explain(genl::Error::kernel(EBUSY, "qbd: device is "
+							     "not live"),
+				  parse({ "reset", "qbd2" }))
+				  .what();
+	EXPECT_EQ(msg, "qbd2 is not live: it is connecting, already "
+		       "reconnecting or has failed (qbdctl show qbd2): " +
+			       text(EBUSY) + ": qbd: device is not live");
+	// Disconnect's EBUSY still means "being connected or disconnected".
+	msg = explain(genl::Error::kernel(EBUSY, ""),
+		      parse({ "disconnect", "qbd2" }))
+		      .what();
+	EXPECT_NE(msg.find("is busy"), std::string::npos);
 }
 
 TEST(Errors, LocalAndProtocol)

@@ -223,6 +223,19 @@ TEST(Grammar, Disconnect)
 	EXPECT_THROW(p({ "d", "qbd2" }), UsageError);
 }
 
+TEST(Grammar, Reset)
+{
+	EXPECT_EQ(p({ "reset", "qbd2" }).command, Command::Reset);
+	EXPECT_EQ(p({ "re", "/dev/qbd3" }).dev, 3u);
+	Invocation inv = p({ "dev", "reset", "4" });
+	EXPECT_EQ(inv.command, Command::Reset);
+	EXPECT_EQ(inv.dev, 4u);
+	EXPECT_THROW(p({ "reset" }), UsageError);
+	EXPECT_THROW(p({ "dev", "reset" }), UsageError);
+	EXPECT_THROW(p({ "reset", "nvme0n1" }), UsageError);
+	EXPECT_THROW(p({ "reset", "qbd1", "qbd2" }), UsageError);
+}
+
 TEST(Grammar, HelpAndVersion)
 {
 	EXPECT_EQ(p({ "help" }).command, Command::Help);
