@@ -18,6 +18,8 @@
 #                             Debian's stock linux-headers-6.12
 #   make bench-vos            VOS against the fair class, same test host, same run
 #   make bench-vmem           vmemfs against hugetlbfs (1G, 2M) and 4 KiB pages
+#   make bench-qbd            qbd against nvme-rdma over one Soft-RoCE link, on
+#                             the benchmark kernel (no lockdep/kmemleak)
 #   make deps                 install the Debian packages vmhost needs
 #   make test-kernel          build (or find cached) the test kernel
 #   make vmlinux-h            refresh sched/vos/vmlinux/ from the test kernel
@@ -39,7 +41,7 @@ VMTEST := tools/testing/vmtest
 
 .PHONY: all modules modules_install tools tools_install install clean \
 	check run shell lint compile-check deps test-kernel help bench-vos \
-	bench-vmem vmlinux-h deb soak nlgen fresh-check
+	bench-vmem bench-qbd vmlinux-h deb soak nlgen fresh-check
 
 all: modules tools
 
@@ -131,6 +133,14 @@ bench-vmem: deps tools
 	tools/testing/bench/run vmem --cpus 2 --mem 10G --memmap '4G$$4G' \
 		--append 'hugepagesz=1G hugepages=2 hugepagesz=2M hugepages=512' \
 		--timeout 1800
+
+# The benchmark kernel (tools/testing/kernel/build --flavour bench, cached
+# beside the test kernel; about 12 minutes cold): the debug detectors cut
+# Soft-RoCE's throughput by 10-40x. 3 GiB: qbd-target registers 128 MiB of
+# buffers per queue.
+bench-qbd: deps tools
+	tools/testing/bench/run qbd --kernel-flavour bench --cpus 2 --mem 3G \
+		--device rxe-net --timeout 1800
 
 help:
 	@sed -n '3,/^# See README/s/^# \{0,1\}//p' Makefile
