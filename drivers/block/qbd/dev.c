@@ -77,7 +77,12 @@ static bool qbd_go_live(struct qbd_dev *qd, int from)
 	return ok;
 }
 
-void qbd_error_recovery(struct qbd_dev *qd, const char *why)
+/*
+ * Ends a live association: recovery requeues its I/O and reconnects.
+ * Otherwise, with @fail_attempt, fails the attempt under way. Return: true
+ * when the association was live.
+ */
+static bool qbd_recover(struct qbd_dev *qd, const char *why, bool fail_attempt)
 {
 	unsigned long flags;
 	bool lost;
@@ -86,15 +91,21 @@ void qbd_error_recovery(struct qbd_dev *qd, const char *why)
 	lost = qd->state == QBD_ST_LIVE;
 	if (lost)
 		WRITE_ONCE(qd->state, QBD_ST_RECONNECTING);
-	else
-		qd->assoc_error = true;	/* fails an attempt under way */
+	else if (fail_attempt)
+		qd->assoc_error = true;
 	spin_unlock_irqrestore(&qd->state_lock, flags);
 	if (!lost)
-		return;
-	pr_warn("qbd: %s: connection to %s lost (%s); holding I/O for up to %u s\n",
+		return false;
+	pr_warn("qbd: %s: connection to %s ended (%s); holding I/O for up to %u s\n",
 		qbd_name(qd), qd->p.addr_str, why, qd->p.loss_tmo);
 	qd->lost_at = jiffies;
 	queue_work(qbd_wq, &qd->err_work);
+	return true;
+}
+
+void qbd_error_recovery(struct qbd_dev *qd, const char *why)
+{
+	qbd_recover(qd, why, true);
 }
 
 static bool qbd_cancel_rq(struct request *rq, void *data)
@@ -474,11 +485,9 @@ int qbd_dev_reset(int index)
 	list_for_each_entry(qd, &qbd_devs, node) {
 		if (qd->index != index)
 			continue;
-		ret = -EBUSY;
-		if (qbd_dev_state(qd) == QBD_ST_LIVE) {
-			qbd_error_recovery(qd, "reset by the operator");
-			ret = 0;
-		}
+		/* Only a live device; an attempt under way is left alone. */
+		ret = qbd_recover(qd, "reset by the operator", false) ?
+		      0 : -EBUSY;
 		break;
 	}
 	mutex_unlock(&qbd_devs_lock);

@@ -302,7 +302,7 @@ static int qbd_nl_index_op(struct sk_buff *skb, struct genl_info *info,
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "qbd: no such device");
 	else if (ret == -EBUSY)
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "qbd: device is not live (connecting, reconnecting or failed)");
+				    "qbd: device is not live (reconnecting or failed)");
 	return ret;
 }
 
