@@ -115,9 +115,11 @@ TEST(Format, FilesAnyNodeIsNull)
 		     "\"size\":1610612736,\"uid\":107,\"gid\":108,"
 		     "\"node\":null,\"maps_1g\":1,\"maps_2m\":256,"
 		     "\"maps_4k\":0,\"poisoned_pages\":0}]\n");
-	File nameless = file();
-	nameless.path.reset();
-	EXPECT_NE(format_files({ nameless }, Style::Json).find("\"path\":null"),
+	// Reset in place: gcc 12 warns (wrongly) when a File with no path
+	// is copied into an initializer list.
+	std::vector<File> nameless{ file() };
+	nameless[0].path.reset();
+	EXPECT_NE(format_files(nameless, Style::Json).find("\"path\":null"),
 		  std::string::npos);
 }
 
