@@ -843,7 +843,12 @@ static int vmem_fill_super(struct super_block *sb, struct fs_context *fc)
 	struct vmem_fs_info *fsi = sb->s_fs_info;
 	struct inode *root;
 
-	sb->s_maxbytes = MAX_LFS_FILESIZE;
+	/*
+	 * Sizes are whole chunks: with the limit a multiple of one, the VFS
+	 * refuses (EFBIG) any offset + len above it, and rounding a size up
+	 * to a chunk cannot overflow.
+	 */
+	sb->s_maxbytes = round_down(MAX_LFS_FILESIZE, VMEM_CHUNK_SIZE);
 	sb->s_blocksize = PAGE_SIZE;
 	sb->s_blocksize_bits = PAGE_SHIFT;
 	sb->s_magic = VMEM_FS_MAGIC;

@@ -77,7 +77,7 @@ static const struct genl_split_ops vmem_nl_ops[] = {
 };
 
 static const struct genl_multicast_group vmem_nl_mcgrps[] = {
-	[VMEM_NLGRP_EVENTS] = { "events", },
+	[VMEM_NLGRP_EVENTS] = { "events", .flags = GENL_MCAST_CAP_SYS_ADMIN, },
 };
 
 struct genl_family vmem_nl_family __ro_after_init = {
