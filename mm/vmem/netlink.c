@@ -56,13 +56,14 @@ static void *vmem_nl_put_header(struct sk_buff *skb,
 
 static int vmem_nl_fill_pool(struct sk_buff *skb, struct vmem_pool *pool)
 {
-	u64 total, zeroed, dirty, in_use, bad, meta;
+	u64 total, zeroed, dirty, in_use, pinned, bad, meta;
 
 	spin_lock(&pool->lock);
 	total = (u64)pool->nr_total << VMEM_CHUNK_SHIFT;
 	zeroed = (u64)pool->nr_zeroed << VMEM_CHUNK_SHIFT;
 	dirty = (u64)(pool->nr_dirty + pool->nr_scrubbing) << VMEM_CHUNK_SHIFT;
 	in_use = (u64)pool->nr_in_use << VMEM_CHUNK_SHIFT;
+	pinned = (u64)pool->nr_pinned << VMEM_CHUNK_SHIFT;
 	bad = pool->nr_bad;
 	meta = pool->meta_bytes;
 	spin_unlock(&pool->lock);
@@ -78,6 +79,8 @@ static int vmem_nl_fill_pool(struct sk_buff *skb, struct vmem_pool *pool)
 	    nla_put_u64_64bit(skb, VMEM_A_POOL_POISONED_PAGES, bad,
 			      VMEM_A_POOL_PAD) ||
 	    nla_put_u64_64bit(skb, VMEM_A_POOL_METADATA_BYTES, meta,
+			      VMEM_A_POOL_PAD) ||
+	    nla_put_u64_64bit(skb, VMEM_A_POOL_PINNED_BYTES, pinned,
 			      VMEM_A_POOL_PAD))
 		return -EMSGSIZE;
 	return 0;
@@ -128,9 +131,13 @@ int vmem_nl_range_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 		if (idx++ < cb->args[0])
 			continue;
-		for (i = 0; i < range->nr_chunks; i++)
-			used += READ_ONCE(range->chunks[i].state) ==
-				VMEM_CHUNK_IN_USE;
+		/* Parked chunks keep the range as busy as files do. */
+		for (i = 0; i < range->nr_chunks; i++) {
+			u8 st = READ_ONCE(range->chunks[i].state);
+
+			used += st == VMEM_CHUNK_IN_USE ||
+				st == VMEM_CHUNK_PINNED;
+		}
 		hdr = vmem_nl_put_header(skb, cb, VMEM_CMD_RANGE_GET);
 		if (!hdr)
 			goto full;

@@ -94,6 +94,7 @@ void vmem_pool_init(struct vmem_pool *pool, int nid)
 	spin_lock_init(&pool->lock);
 	INIT_LIST_HEAD(&pool->zeroed);
 	INIT_LIST_HEAD(&pool->dirty);
+	INIT_LIST_HEAD(&pool->pinned);
 	init_waitqueue_head(&pool->wait);
 }
 EXPORT_SYMBOL_IF_KUNIT(vmem_pool_init);
@@ -214,7 +215,7 @@ struct vmem_chunk *vmem_pool_start_scrub(struct vmem_pool *pool)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmem_pool_start_scrub);
 
-/* Done (@zeroed) or given up (still pinned): back on a list, wake waiters. */
+/* Done (@zeroed) or given up (still referenced), wake waiters. */
 void vmem_pool_end_scrub(struct vmem_pool *pool, struct vmem_chunk *chunk,
 			 bool zeroed)
 {
@@ -223,7 +224,7 @@ void vmem_pool_end_scrub(struct vmem_pool *pool, struct vmem_chunk *chunk,
 	if (zeroed) {
 		vmem_pool_free_locked(pool, chunk, true);
 	} else {
-		/* Still pinned: behind the other dirty chunks, not in front. */
+		/* Behind the other dirty chunks, not in front. */
 		chunk->state = VMEM_CHUNK_DIRTY;
 		list_add_tail(&chunk->node, &pool->dirty);
 		pool->nr_dirty++;
@@ -232,6 +233,31 @@ void vmem_pool_end_scrub(struct vmem_pool *pool, struct vmem_chunk *chunk,
 	wake_up_all(&pool->wait);
 }
 EXPORT_SYMBOL_IF_KUNIT(vmem_pool_end_scrub);
+
+/*
+ * Park an IN_USE chunk whose pages someone still references, so that
+ * neither allocation nor the scrubber meets it until they are released.
+ */
+void vmem_pool_park_locked(struct vmem_pool *pool, struct vmem_chunk *chunk)
+{
+	lockdep_assert_held(&pool->lock);
+	chunk->owner = NULL;
+	pool->nr_in_use--;
+	chunk->state = VMEM_CHUNK_PINNED;
+	list_add_tail(&chunk->node, &pool->pinned);
+	pool->nr_pinned++;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmem_pool_park_locked);
+
+/* A parked chunk was released: it is dirty now. */
+void vmem_pool_unpark_locked(struct vmem_pool *pool, struct vmem_chunk *chunk)
+{
+	lockdep_assert_held(&pool->lock);
+	list_del_init(&chunk->node);
+	pool->nr_pinned--;
+	vmem_pool_free_locked(pool, chunk, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(vmem_pool_unpark_locked);
 
 /* Is any of pages [@first, @first + @nr) of @chunk poisoned? */
 bool vmem_chunk_bad_any(const struct vmem_chunk *chunk, unsigned long first,

@@ -10,6 +10,18 @@
  * The struct pages of a range are shared between many page frames (the
  * deduplicated vmemmap): never set a flag on one. Poison lives in our own
  * per-chunk bitmaps.
+ *
+ * A file can free a chunk whose pages a past user still references (an
+ * io_uring fixed buffer, a vmsplice into a pipe kept open). Such a chunk
+ * is parked on pool->pinned until the references go, polled once a
+ * second, and while any chunk is parked the module holds a reference to
+ * itself: unloading would free the pgmap ops, the resource name and the
+ * pool those pages point to. Only file operations park (a mounted vmemfs
+ * holds the module), never the scrubber. Nothing maps a free chunk, so
+ * no lasting reference can appear once it is on a free list.
+ *
+ * "Referenced" is 6.12's devmap refcounting: an idle MEMORY_DEVICE_GENERIC
+ * folio holds one reference, mappings take none, GUP and pipes take more.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +29,7 @@
 #include <linux/ioport.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/numa.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -28,11 +41,67 @@ LIST_HEAD(vmem_ranges);
 struct vmem_pool **vmem_pools;		/* [nr_node_ids] */
 bool vmem_scrub_enabled = true;
 static struct workqueue_struct *vmem_wq;
+static atomic_t vmem_nr_parked;		/* chunks on any pool->pinned */
 
 static bool vmem_chunk_pinned(struct vmem_chunk *chunk)
 {
 	/* Idle ZONE_DEVICE generic pages hold one reference; GUP adds more. */
 	return folio_ref_count(page_folio(pfn_to_page(chunk->pfn))) > 1;
+}
+
+/*
+ * One more parked chunk, counted before it is on pool->pinned so that the
+ * unpin work never releases more than the count holds. The first keeps
+ * the module loaded; the caller already holds it (a mounted vmemfs).
+ */
+static void vmem_parked_get(void)
+{
+	if (atomic_inc_return(&vmem_nr_parked) == 1)
+		__module_get(THIS_MODULE);
+}
+
+/*
+ * @nr parked chunks were released. Called last by the unpin work: the
+ * module may go once the count is zero, and its exit waits for this work.
+ */
+static void vmem_parked_put(unsigned int nr)
+{
+	if (nr && atomic_sub_and_test(nr, &vmem_nr_parked))
+		module_put(THIS_MODULE);
+}
+
+/* @chunk (IN_USE, no longer in a file) is still referenced: park it. */
+static void vmem_park(struct vmem_pool *pool, struct vmem_chunk *chunk)
+{
+	vmem_parked_get();
+	spin_lock(&pool->lock);
+	vmem_pool_park_locked(pool, chunk);
+	spin_unlock(&pool->lock);
+	queue_delayed_work(vmem_wq, &pool->unpin, HZ);
+}
+
+static void vmem_unpin_work(struct work_struct *work)
+{
+	struct vmem_pool *pool = container_of(to_delayed_work(work),
+					      struct vmem_pool, unpin);
+	struct vmem_chunk *chunk, *tmp;
+	unsigned int released = 0;
+	bool more;
+
+	spin_lock(&pool->lock);
+	list_for_each_entry_safe(chunk, tmp, &pool->pinned, node) {
+		if (vmem_chunk_pinned(chunk))
+			continue;
+		vmem_pool_unpark_locked(pool, chunk);
+		released++;
+	}
+	more = pool->nr_pinned;
+	spin_unlock(&pool->lock);
+	if (released)
+		vmem_scrub_kick(pool);
+	if (more)
+		queue_delayed_work(vmem_wq, &pool->unpin, HZ);
+	vmem_parked_put(released);
 }
 
 void vmem_zero_chunk(struct vmem_chunk *chunk)
@@ -128,12 +197,10 @@ static struct vmem_chunk *vmem_take_one(int nid, bool *dirty)
 			n = (first + i) % nr_node_ids;
 			if (!node_possible(n) || (nid != NUMA_NO_NODE && n != nid))
 				continue;
-			chunk = vmem_pool_take(vmem_pools[n], dirty);
-			if (chunk && *dirty && vmem_chunk_pinned(chunk)) {
-				/* The last tenant's pages are still pinned. */
-				vmem_pool_put(vmem_pools[n], chunk, false);
-				chunk = NULL;
-			}
+			/* Parked, a pinned chunk no longer hides the others. */
+			while ((chunk = vmem_pool_take(vmem_pools[n], dirty)) &&
+			       *dirty && vmem_chunk_pinned(chunk))
+				vmem_park(vmem_pools[n], chunk);
 			if (chunk)
 				return chunk;
 			if (READ_ONCE(vmem_pools[n]->nr_scrubbing))
@@ -194,6 +261,10 @@ void vmem_free_chunk(struct vmem_chunk *chunk)
 {
 	struct vmem_pool *pool = chunk->range->pool;
 
+	if (vmem_chunk_pinned(chunk)) {
+		vmem_park(pool, chunk);
+		return;
+	}
 	vmem_pool_put(pool, chunk, false);
 	vmem_scrub_kick(pool);
 }
@@ -437,6 +508,11 @@ static int vmem_range_detach(struct vmem_range *range, const char **why)
 			ret = -EBUSY;
 			break;
 		}
+		if (chunk->state == VMEM_CHUNK_PINNED) {
+			*why = "range has pages still referenced by a past user (GUP, vmsplice)";
+			ret = -EBUSY;
+			break;
+		}
 		if (chunk->state == VMEM_CHUNK_SCRUBBING) {
 			*why = "range is being scrubbed; try again";
 			ret = -EAGAIN;
@@ -513,6 +589,7 @@ int vmem_pools_init(void)
 			goto err;
 		vmem_pool_init(vmem_pools[nid], nid);
 		INIT_DELAYED_WORK(&vmem_pools[nid]->scrub, vmem_scrub_work);
+		INIT_DELAYED_WORK(&vmem_pools[nid]->unpin, vmem_unpin_work);
 	}
 	return 0;
 err:
@@ -526,8 +603,10 @@ void vmem_pools_exit(void)
 
 	if (vmem_pools) {
 		for_each_node(nid) {
-			if (vmem_pools[nid])
+			if (vmem_pools[nid]) {
 				cancel_delayed_work_sync(&vmem_pools[nid]->scrub);
+				cancel_delayed_work_sync(&vmem_pools[nid]->unpin);
+			}
 			kfree(vmem_pools[nid]);
 		}
 		kfree(vmem_pools);

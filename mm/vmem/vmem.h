@@ -26,6 +26,7 @@ enum vmem_chunk_state {
 	VMEM_CHUNK_DIRTY,	/* on pool->dirty */
 	VMEM_CHUNK_SCRUBBING,	/* being zeroed by the scrubber */
 	VMEM_CHUNK_IN_USE,	/* owned by a file */
+	VMEM_CHUNK_PINNED,	/* freed, pages still referenced: pool->pinned */
 };
 
 struct vmem_inode;
@@ -37,7 +38,7 @@ struct vmem_range;
  * without the pool lock by the fault path.
  */
 struct vmem_chunk {
-	struct list_head node;		/* pool->zeroed or pool->dirty */
+	struct list_head node;		/* pool->zeroed, ->dirty or ->pinned */
 	struct vmem_range *range;
 	unsigned long pfn;		/* first page frame */
 	unsigned long *bad;
@@ -53,15 +54,18 @@ struct vmem_pool {
 	spinlock_t lock;		/* lists, counters, chunk state/owner */
 	struct list_head zeroed;
 	struct list_head dirty;
+	struct list_head pinned;
 	unsigned int nr_total;
 	unsigned int nr_zeroed;
 	unsigned int nr_dirty;
 	unsigned int nr_scrubbing;
 	unsigned int nr_in_use;
+	unsigned int nr_pinned;
 	u64 nr_bad;
 	u64 meta_bytes;
 	wait_queue_head_t wait;		/* a scrub finished */
 	struct delayed_work scrub;
+	struct delayed_work unpin;	/* polls pool->pinned */
 };
 
 /* A claimed physical range: its own dev_pagemap and chunk descriptors. */
@@ -115,6 +119,8 @@ void vmem_pool_put(struct vmem_pool *pool, struct vmem_chunk *chunk,
 struct vmem_chunk *vmem_pool_start_scrub(struct vmem_pool *pool);
 void vmem_pool_end_scrub(struct vmem_pool *pool, struct vmem_chunk *chunk,
 			 bool zeroed);
+void vmem_pool_park_locked(struct vmem_pool *pool, struct vmem_chunk *chunk);
+void vmem_pool_unpark_locked(struct vmem_pool *pool, struct vmem_chunk *chunk);
 bool vmem_chunk_bad_any(const struct vmem_chunk *chunk, unsigned long first,
 			unsigned long nr);
 bool vmem_chunk_bad(const struct vmem_chunk *chunk, unsigned long page);

@@ -106,17 +106,45 @@ static void vmem_pool_lists(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pool->nr_in_use, 1);
 	KUNIT_EXPECT_EQ(test, c[0].state, VMEM_CHUNK_DIRTY);
 
-	/* A pinned chunk the scrubber gives up on goes back dirty. */
+	/* A chunk the scrubber gives up on goes back dirty. */
 	got = vmem_pool_start_scrub(pool);
 	KUNIT_EXPECT_PTR_EQ(test, got, &c[0]);
 	vmem_pool_end_scrub(pool, got, false);
 	KUNIT_EXPECT_EQ(test, pool->nr_dirty, 1);
+	KUNIT_EXPECT_EQ(test, pool->nr_scrubbing, 0);
+
+	/*
+	 * A file frees a chunk still referenced: parked, neither free nor
+	 * in use, and out of allocation's way; then released, dirty.
+	 */
+	spin_lock(&pool->lock);
+	vmem_pool_park_locked(pool, &c[2]);
+	spin_unlock(&pool->lock);
+	KUNIT_EXPECT_EQ(test, pool->nr_in_use, 0);
+	KUNIT_EXPECT_EQ(test, pool->nr_pinned, 1);
+	KUNIT_EXPECT_EQ(test, c[2].state, VMEM_CHUNK_PINNED);
+	KUNIT_EXPECT_PTR_EQ(test, vmem_pool_take(pool, &dirty), &c[1]);
+	KUNIT_EXPECT_PTR_EQ(test, vmem_pool_take(pool, &dirty), &c[0]);
+	KUNIT_EXPECT_NULL(test, vmem_pool_take(pool, &dirty));
+	KUNIT_EXPECT_EQ(test, pool->nr_in_use, 2);
+	vmem_pool_put(pool, &c[1], true);
+	vmem_pool_put(pool, &c[0], false);
+	spin_lock(&pool->lock);
+	vmem_pool_unpark_locked(pool, &c[2]);
+	spin_unlock(&pool->lock);
+	KUNIT_EXPECT_EQ(test, pool->nr_pinned, 0);
+	KUNIT_EXPECT_EQ(test, pool->nr_dirty, 2);
+	KUNIT_EXPECT_EQ(test, pool->nr_zeroed, 1);
+	KUNIT_EXPECT_EQ(test, pool->nr_in_use, 0);
+	KUNIT_EXPECT_EQ(test, c[2].state, VMEM_CHUNK_DIRTY);
+	KUNIT_EXPECT_EQ(test, pool->nr_total, 3);
 
 	spin_lock(&pool->lock);
+	vmem_pool_remove_chunk_locked(pool, &c[2]);
 	vmem_pool_remove_chunk_locked(pool, &c[0]);
 	vmem_pool_remove_chunk_locked(pool, &c[1]);
 	spin_unlock(&pool->lock);
-	KUNIT_EXPECT_EQ(test, pool->nr_total, 1);
+	KUNIT_EXPECT_EQ(test, pool->nr_total, 0);
 	KUNIT_EXPECT_EQ(test, pool->nr_dirty + pool->nr_zeroed, 0);
 }
 

@@ -113,6 +113,7 @@ std::string format_pools(const std::vector<Pool> &pools, Style style)
 			o["free_zeroed_bytes"] = p.free_zeroed_bytes;
 			o["free_dirty_bytes"] = p.free_dirty_bytes;
 			o["in_use_bytes"] = p.in_use_bytes;
+			o["pinned_bytes"] = p.pinned_bytes;
 			o["poisoned_pages"] = p.poisoned_pages;
 			o["metadata_bytes"] = p.metadata_bytes;
 		});
@@ -122,6 +123,7 @@ std::string format_pools(const std::vector<Pool> &pools, Style style)
 		  { "free-zeroed", true },
 		  { "free-dirty", true },
 		  { "in-use", true },
+		  { "pinned", true },
 		  { "poisoned-pages", true },
 		  { "metadata", true } });
 	for (const auto &p : pools)
@@ -129,6 +131,7 @@ std::string format_pools(const std::vector<Pool> &pools, Style style)
 			format_bytes(p.free_zeroed_bytes),
 			format_bytes(p.free_dirty_bytes),
 			format_bytes(p.in_use_bytes),
+			format_bytes(p.pinned_bytes),
 			std::to_string(p.poisoned_pages),
 			format_bytes(p.metadata_bytes) });
 	return table_text(t);

@@ -35,6 +35,8 @@ Pool decode_pool(const Attrs &a)
 				  "free_dirty_bytes");
 	p.in_use_bytes =
 		need(a.u64(VMEM_A_POOL_IN_USE_BYTES), o, "in_use_bytes");
+	p.pinned_bytes =
+		need(a.u64(VMEM_A_POOL_PINNED_BYTES), o, "pinned_bytes");
 	p.poisoned_pages =
 		need(a.u64(VMEM_A_POOL_POISONED_PAGES), o, "poisoned_pages");
 	p.metadata_bytes =

@@ -18,6 +18,7 @@ struct Pool {
 	std::uint64_t free_zeroed_bytes = 0;
 	std::uint64_t free_dirty_bytes = 0;
 	std::uint64_t in_use_bytes = 0;
+	std::uint64_t pinned_bytes = 0; // freed, still referenced
 	std::uint64_t poisoned_pages = 0;
 	std::uint64_t metadata_bytes = 0;
 };

@@ -19,9 +19,10 @@ Pool pool()
 
 	p.node = 0;
 	p.total_bytes = 64ULL << 30;
-	p.free_zeroed_bytes = 60ULL << 30;
+	p.free_zeroed_bytes = 59ULL << 30;
 	p.free_dirty_bytes = 0;
 	p.in_use_bytes = 4ULL << 30;
+	p.pinned_bytes = 1ULL << 30;
 	p.poisoned_pages = 3;
 	p.metadata_bytes = 12288;
 	return p;
@@ -77,9 +78,9 @@ TEST(Format, PoolsText)
 {
 	EXPECT_EQ(format_pools({}, Style::Text), "");
 	EXPECT_EQ(format_pools({ pool() }, Style::Text),
-		  "node   total  free-zeroed  free-dirty  in-use  "
+		  "node   total  free-zeroed  free-dirty  in-use  pinned  "
 		  "poisoned-pages  metadata\n"
-		  "0     64 GiB       60 GiB         0 B   4 GiB  "
+		  "0     64 GiB       59 GiB         0 B   4 GiB   1 GiB  "
 		  "             3    12 KiB\n");
 }
 
@@ -88,9 +89,9 @@ TEST(Format, PoolsJson)
 	EXPECT_EQ(format_pools({}, Style::Json), "[]\n");
 	EXPECT_EQ(format_pools({ pool() }, Style::Json),
 		  "[{\"node\":0,\"total_bytes\":68719476736,"
-		  "\"free_zeroed_bytes\":64424509440,\"free_dirty_bytes\":0,"
-		  "\"in_use_bytes\":4294967296,\"poisoned_pages\":3,"
-		  "\"metadata_bytes\":12288}]\n");
+		  "\"free_zeroed_bytes\":63350767616,\"free_dirty_bytes\":0,"
+		  "\"in_use_bytes\":4294967296,\"pinned_bytes\":1073741824,"
+		  "\"poisoned_pages\":3,\"metadata_bytes\":12288}]\n");
 }
 
 TEST(Format, Ranges)

@@ -71,6 +71,7 @@ Msg pool_msg()
 		.u64(VMEM_A_POOL_FREE_ZEROED_BYTES, 60ULL << 30)
 		.u64(VMEM_A_POOL_FREE_DIRTY_BYTES, 1ULL << 30)
 		.u64(VMEM_A_POOL_IN_USE_BYTES, 3ULL << 30)
+		.u64(VMEM_A_POOL_PINNED_BYTES, 2ULL << 30)
 		.u64(VMEM_A_POOL_POISONED_PAGES, 2)
 		.u64(VMEM_A_POOL_METADATA_BYTES, 8192);
 	return m;
@@ -87,6 +88,7 @@ TEST(Decode, Pool)
 	EXPECT_EQ(p.free_zeroed_bytes, 60ULL << 30);
 	EXPECT_EQ(p.free_dirty_bytes, 1ULL << 30);
 	EXPECT_EQ(p.in_use_bytes, 3ULL << 30);
+	EXPECT_EQ(p.pinned_bytes, 2ULL << 30);
 	EXPECT_EQ(p.poisoned_pages, 2u);
 	EXPECT_EQ(p.metadata_bytes, 8192u);
 }
