@@ -117,27 +117,31 @@ void vmem_zero_chunk(struct vmem_chunk *chunk)
 	}
 }
 
+/*
+ * One chunk per run, then queued again: whoever cancels the scrubber
+ * (range removal, under vmem_mutex) waits for one chunk to be zeroed, not
+ * for the whole dirty pool.
+ */
 static void vmem_scrub_work(struct work_struct *work)
 {
 	struct vmem_pool *pool = container_of(to_delayed_work(work),
 					      struct vmem_pool, scrub);
-	unsigned int tries = READ_ONCE(pool->nr_dirty);
 	struct vmem_chunk *chunk;
-	bool pinned = false;
+	bool pinned;
 
-	while (tries-- && READ_ONCE(vmem_scrub_enabled)) {
-		chunk = vmem_pool_start_scrub(pool);
-		if (!chunk)
-			return;
-		if (vmem_chunk_pinned(chunk)) {
-			/* Someone still holds a GUP reference: later. */
-			vmem_pool_end_scrub(pool, chunk, false);
-			pinned = true;
-			continue;
-		}
+	if (!READ_ONCE(vmem_scrub_enabled))
+		return;
+	chunk = vmem_pool_start_scrub(pool);
+	if (!chunk)
+		return;
+	/*
+	 * A transient reference (GUP-fast racing the unmap): later. The
+	 * scrubber holds no module reference, so it never parks.
+	 */
+	pinned = vmem_chunk_pinned(chunk);
+	if (!pinned)
 		vmem_zero_chunk(chunk);
-		vmem_pool_end_scrub(pool, chunk, true);
-	}
+	vmem_pool_end_scrub(pool, chunk, !pinned);
 	if (READ_ONCE(vmem_scrub_enabled) && READ_ONCE(pool->nr_dirty))
 		queue_delayed_work(vmem_wq, &pool->scrub, pinned ? HZ : 0);
 }
