@@ -18,7 +18,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define GIB (1UL << 30)
+#define GIB (1024UL * 1024 * 1024)
 #define PG 4096UL
 
 static void die(const char *what)
