@@ -32,8 +32,8 @@ std::string meaning(int err, const Invocation &inv)
 			       " (qbdctl list shows the devices)";
 		if (err == EBUSY && inv.command == Command::Reset)
 			return dev_name(inv) +
-			       " is not live: it is connecting, already "
-			       "reconnecting or has failed (qbdctl show " +
+			       " is not live: it is already reconnecting "
+			       "or has failed (qbdctl show " +
 			       dev_name(inv) + ")";
 		if (err == EBUSY)
 			return dev_name(inv) + " is busy (being connected "

@@ -116,8 +116,8 @@ TEST(Errors, ResetNotLive)
 							     "not live"),
 				  parse({ "reset", "qbd2" }))
 				  .what();
-	EXPECT_EQ(msg, "qbd2 is not live: it is connecting, already "
-		       "reconnecting or has failed (qbdctl show qbd2): " +
+	EXPECT_EQ(msg, "qbd2 is not live: it is already reconnecting "
+		       "or has failed (qbdctl show qbd2): " +
 			       text(EBUSY) + ": qbd: device is not live");
 	// Disconnect's EBUSY still means "being connected or disconnected".
 	msg = explain(genl::Error::kernel(EBUSY, ""),
