@@ -88,11 +88,21 @@ class RunResult:
     started: bool      # the guest's init got as far as the command
 
 
-def _device_args(devices):
+# Tenant namespaces of the NVMe controller: private (shared=off), attached
+# to no controller at boot (detached=on), each on a sparse raw file in the
+# job directory that every boot starts empty.
+NVME_TENANT_NS = 64
+NVME_TENANT_NS_SIZE = 16 << 20
+
+
+def _device_args(devices, job):
     args = []
     if 'nvme-sriov' in devices:
         # Root port -> switch -> switch -> NVMe with SR-IOV, plus free
-        # hot-plug slots at both switch levels (ids hp0, hp1).
+        # hot-plug slots at both switch levels (ids hp0, hp1). The PF is
+        # alone on its bus: its VFs take the device numbers after it.
+        # 64 VFs with 4 queue (VQ) and 2 interrupt (VI) resources each at
+        # most; the PF keeps 2 I/O queues and 1 vector of its own.
         args += [
             '-global', 'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off',
             '-device', 'pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=1',
@@ -104,9 +114,18 @@ def _device_args(devices):
             '-device', 'xio3130-downstream,id=hp1,bus=sw1up,chassis=5,slot=1',
             '-device', 'nvme-subsys,id=nvs0,nqn=nqn.2026-11.org.vmhost:nvs0',
             '-device', 'nvme,id=nvme0,bus=sw1dn0,serial=vmhost-nvme0,subsys=nvs0,'
-                       'sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4,'
-                       'max_ioqpairs=10,msix_qsize=5',
+                       'sriov_max_vfs=64,sriov_vq_flexible=256,sriov_vi_flexible=128,'
+                       'max_ioqpairs=258,msix_qsize=129',
         ]
+        os.makedirs(job, exist_ok=True)
+        for i in range(1, NVME_TENANT_NS + 1):
+            img = os.path.join(job, f'nvme-ns{i}.img')
+            with open(img, 'wb') as f:
+                f.truncate(NVME_TENANT_NS_SIZE)
+            args += ['-drive', f'file={img},if=none,id=nsd{i},format=raw,'
+                               'cache=unsafe',
+                     '-device', f'nvme-ns,drive=nsd{i},bus=nvme0,nsid={i},'
+                                'shared=off,detached=on']
     if 'rxe-net' in devices:
         # A NIC on an isolated QEMU hub: nothing outside the VM is reachable.
         # The hub's second port has no peer and drops what it gets: a hub
@@ -255,7 +274,7 @@ class TestHost:
                  '-chardev', f'socket,id=qmpg,path={job}/qmp-guest.sock,server=on,wait=off',
                  '-device', 'virtserialport,chardev=qmpg,name=org.vmhost.qmp',
                  '-qmp', f'unix:{job}/qmp.sock,server=on,wait=off']
-        args += _device_args(spec.devices)
+        args += _device_args(spec.devices, job)
         return args
 
     def _write_job(self, command, interactive, env):

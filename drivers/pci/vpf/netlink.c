@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "vpf" generic netlink family (Documentation/netlink/specs/vpf.yaml).
+ * The policies and the split ops table are generated from the spec
+ * (vpf-nl-gen.c, make nlgen); this file has the handlers it names.
+ * Listing needs nothing; every change needs CAP_SYS_ADMIN.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <vmhost_nl.h>
+
+#include "vpf.h"
+#include "vpf-nl-gen.h"
+
+static int vpf_nl_allowed(struct sk_buff *skb, struct netlink_ext_ack *extack,
+			  bool admin)
+{
+	return vmhost_nl_allowed(skb, extack, VPF_DRV_NAME, admin);
+}
+
+static void vpf_nl_why(struct netlink_ext_ack *extack, const char *why)
+{
+	if (why)
+		NL_SET_ERR_MSG_FMT(extack, "%s", why);
+}
+
+/*
+ * The PF named by attribute @attr, with a reference, its device lock (when
+ * @dev_lock: everything that changes SR-IOV or a VF's driver) and vd->lock.
+ */
+static struct vpf_dev *vpf_nl_lock(struct genl_info *info, int attr,
+				   bool dev_lock)
+{
+	char name[32];
+	struct vpf_dev *vd;
+
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return ERR_PTR(-EINVAL);
+	nla_strscpy(name, info->attrs[attr], sizeof(name));
+	vd = vpf_get(name);
+	if (!vd) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "vpf does not drive a PF at that address");
+		return ERR_PTR(-ENODEV);
+	}
+	if (dev_lock)
+		device_lock(&vd->pdev->dev);
+	mutex_lock(&vd->lock);
+	if (vd->removed) {
+		mutex_unlock(&vd->lock);
+		if (dev_lock)
+			device_unlock(&vd->pdev->dev);
+		vpf_put(vd);
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "vpf does not drive a PF at that address");
+		return ERR_PTR(-ENODEV);
+	}
+	return vd;
+}
+
+static void vpf_nl_unlock(struct vpf_dev *vd, bool dev_lock)
+{
+	mutex_unlock(&vd->lock);
+	if (dev_lock)
+		device_unlock(&vd->pdev->dev);
+	vpf_put(vd);
+}
+
+static u32 vpf_free(struct vpf_dev *vd, enum vpf_res rt)
+{
+	u32 total = rt == VPF_RES_VQ ? vd->pool.vq_total : vd->pool.vi_total;
+
+	return total - vpf_pool_used(vd->vfs, vd->num_vfs, rt, -1);
+}
+
+static int vpf_nl_fill_dev(struct sk_buff *skb, struct vpf_dev *vd)
+{
+	if (nla_put_string(skb, VPF_A_DEV_PCI_NAME, pci_name(vd->pdev)) ||
+	    nla_put_u32(skb, VPF_A_DEV_STATE, vd->state) ||
+	    nla_put_u32(skb, VPF_A_DEV_CNTLID, vd->cntlid) ||
+	    nla_put_u32(skb, VPF_A_DEV_TOTAL_VFS, vd->total_vfs) ||
+	    nla_put_u32(skb, VPF_A_DEV_NUM_VFS, vd->num_vfs) ||
+	    nla_put_u32(skb, VPF_A_DEV_VQ_TOTAL, vd->pool.vq_total) ||
+	    nla_put_u32(skb, VPF_A_DEV_VQ_FREE, vpf_free(vd, VPF_RES_VQ)) ||
+	    nla_put_u32(skb, VPF_A_DEV_VQ_MAX, vd->pool.vq_max) ||
+	    nla_put_u32(skb, VPF_A_DEV_VI_TOTAL, vd->pool.vi_total) ||
+	    nla_put_u32(skb, VPF_A_DEV_VI_FREE, vpf_free(vd, VPF_RES_VI)) ||
+	    nla_put_u32(skb, VPF_A_DEV_VI_MAX, vd->pool.vi_max) ||
+	    nla_put_u32(skb, VPF_A_DEV_NAMESPACES, vpf_ns_count(vd)) ||
+	    nla_put_string(skb, VPF_A_DEV_SERIAL, vd->serial) ||
+	    nla_put_string(skb, VPF_A_DEV_MODEL, vd->model))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int vpf_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vpf_dev *vd;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	ret = vpf_nl_allowed(skb, info->extack, false);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	vd = vpf_nl_lock(info, VPF_A_DEV_PCI_NAME, false);
+	if (IS_ERR(vd)) {
+		nlmsg_free(msg);
+		return PTR_ERR(vd);
+	}
+	hdr = genlmsg_iput(msg, info);
+	ret = hdr ? vpf_nl_fill_dev(msg, vd) : -EMSGSIZE;
+	vpf_nl_unlock(vd, false);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Dumps walk the list of PFs by position (cb->args[0]) and, within one,
+ * by item (cb->args[1]); each PF is held with a reference while it is
+ * filled in, without vpf_devs_lock.
+ */
+static struct vpf_dev *vpf_nl_nth(long n)
+{
+	struct vpf_dev *vd;
+	long i = 0;
+
+	mutex_lock(&vpf_devs_lock);
+	list_for_each_entry(vd, &vpf_devs, node) {
+		if (i++ == n) {
+			kref_get(&vd->kref);
+			mutex_unlock(&vpf_devs_lock);
+			return vd;
+		}
+	}
+	mutex_unlock(&vpf_devs_lock);
+	return NULL;
+}
+
+static bool vpf_nl_dump_match(struct netlink_callback *cb,
+			      struct vpf_dev *vd, int attr)
+{
+	const struct genl_info *info = genl_info_dump(cb);
+	char name[32];
+
+	if (!info->attrs || !info->attrs[attr])
+		return true;
+	nla_strscpy(name, info->attrs[attr], sizeof(name));
+	return !strcmp(name, pci_name(vd->pdev));
+}
+
+int vpf_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vpf_dev *vd;
+	void *hdr;
+	int ret;
+
+	ret = vpf_nl_allowed(cb->skb, cb->extack, false);
+	if (ret)
+		return ret;
+	for (; (vd = vpf_nl_nth(cb->args[0])); cb->args[0]++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vpf_nl_family,
+				  NLM_F_MULTI, VPF_CMD_DEV_GET);
+		mutex_lock(&vd->lock);
+		ret = hdr ? vpf_nl_fill_dev(skb, vd) : -EMSGSIZE;
+		mutex_unlock(&vd->lock);
+		vpf_put(vd);
+		if (ret) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
+}
+
+int vpf_nl_dev_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	char name[32];
+	int ret;
+
+	ret = vpf_nl_allowed(skb, info->extack, true);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_DEV_PCI_NAME))
+		return -EINVAL;
+	nla_strscpy(name, info->attrs[VPF_A_DEV_PCI_NAME], sizeof(name));
+	ret = vpf_bind(name, &why);
+	if (ret)
+		vpf_nl_why(info->extack, why);
+	return ret;
+}
+
+int vpf_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	char name[32];
+	int ret;
+
+	ret = vpf_nl_allowed(skb, info->extack, true);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_DEV_PCI_NAME))
+		return -EINVAL;
+	nla_strscpy(name, info->attrs[VPF_A_DEV_PCI_NAME], sizeof(name));
+	ret = vpf_unbind(name, nla_get_flag(info->attrs[VPF_A_DEV_FORCE]),
+			 &why);
+	if (ret)
+		vpf_nl_why(info->extack, why);
+	return ret;
+}
+
+static int vpf_nl_fill_vf(struct sk_buff *skb, struct vpf_dev *vd,
+			  unsigned int vf)
+{
+	const struct vpf_vf *v = &vd->vfs[vf];
+	struct pci_dev *pdev = vpf_vf_pdev(vd, vf);
+	int ret = 0;
+
+	if (nla_put_string(skb, VPF_A_VF_PCI_NAME, pci_name(vd->pdev)) ||
+	    nla_put_u32(skb, VPF_A_VF_VF, vf) ||
+	    nla_put_u32(skb, VPF_A_VF_CNTLID, v->cntlid) ||
+	    nla_put_u8(skb, VPF_A_VF_ONLINE, v->online) ||
+	    nla_put_u32(skb, VPF_A_VF_VQ, v->nvq) ||
+	    nla_put_u32(skb, VPF_A_VF_VI, v->nvi) ||
+	    nla_put_u32(skb, VPF_A_VF_DRIVER, v->conf.driver))
+		ret = -EMSGSIZE;
+	if (!ret && pdev) {
+		if (nla_put_string(skb, VPF_A_VF_VF_PCI_NAME, pci_name(pdev)))
+			ret = -EMSGSIZE;
+		device_lock(&pdev->dev);
+		if (!ret && pdev->dev.driver &&
+		    nla_put_string(skb, VPF_A_VF_BOUND, pdev->dev.driver->name))
+			ret = -EMSGSIZE;
+		device_unlock(&pdev->dev);
+		if (!ret && vpf_vf_in_use(vd, vf) &&
+		    nla_put_flag(skb, VPF_A_VF_IN_USE))
+			ret = -EMSGSIZE;
+	}
+	pci_dev_put(pdev);
+	return ret;
+}
+
+static int vpf_nl_vf_index(struct genl_info *info, struct vpf_dev *vd,
+			   unsigned int *vf)
+{
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_VF_VF))
+		return -EINVAL;
+	*vf = nla_get_u32(info->attrs[VPF_A_VF_VF]);
+	if (*vf >= vd->num_vfs) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VPF_A_VF_VF],
+				    "no such VF (see pfctl vf list)");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int vpf_nl_vf_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vpf_dev *vd;
+	struct sk_buff *msg;
+	unsigned int vf;
+	void *hdr;
+	int ret;
+
+	ret = vpf_nl_allowed(skb, info->extack, false);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME, false);
+	if (IS_ERR(vd)) {
+		nlmsg_free(msg);
+		return PTR_ERR(vd);
+	}
+	ret = vpf_nl_vf_index(info, vd, &vf);
+	hdr = ret ? NULL : genlmsg_iput(msg, info);
+	if (!ret)
+		ret = hdr ? vpf_nl_fill_vf(msg, vd, vf) : -EMSGSIZE;
+	vpf_nl_unlock(vd, false);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int vpf_nl_vf_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vpf_dev *vd;
+	void *hdr;
+	int ret = 0;
+
+	ret = vpf_nl_allowed(cb->skb, cb->extack, false);
+	if (ret)
+		return ret;
+	for (; (vd = vpf_nl_nth(cb->args[0]));
+	     cb->args[0]++, cb->args[1] = 0) {
+		if (!vpf_nl_dump_match(cb, vd, VPF_A_VF_PCI_NAME)) {
+			vpf_put(vd);
+			continue;
+		}
+		mutex_lock(&vd->lock);
+		for (; cb->args[1] < vd->num_vfs; cb->args[1]++) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &vpf_nl_family,
+					  NLM_F_MULTI, VPF_CMD_VF_GET);
+			ret = hdr ? vpf_nl_fill_vf(skb, vd, cb->args[1]) :
+				    -EMSGSIZE;
+			if (ret) {
+				if (hdr)
+					genlmsg_cancel(skb, hdr);
+				break;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		mutex_unlock(&vd->lock);
+		vpf_put(vd);
+		if (ret)
+			break;
+	}
+	return skb->len;
+}
+
+/* The driver attribute, or -1 if absent. */
+static int vpf_nl_driver(struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[VPF_A_VF_DRIVER];
+
+	return a ? nla_get_u32(a) : -1;
+}
+
+int vpf_nl_vf_enable_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct vpf_vf_conf conf = {
+		.vq = READ_ONCE(vpf_vf_vq),
+		.vi = READ_ONCE(vpf_vf_vi),
+		.online = 1,
+	};
+	const char *why = NULL;
+	struct vpf_dev *vd;
+	int ret, drv;
+
+	ret = vpf_nl_allowed(skb, info->extack, true);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_VF_NUM_VFS))
+		return -EINVAL;
+	if (a[VPF_A_VF_VQ])
+		conf.vq = nla_get_u32(a[VPF_A_VF_VQ]);
+	if (a[VPF_A_VF_VI])
+		conf.vi = nla_get_u32(a[VPF_A_VF_VI]);
+	drv = vpf_nl_driver(info);
+	if (drv >= 0)
+		conf.driver = drv;
+	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME, true);
+	if (IS_ERR(vd))
+		return PTR_ERR(vd);
+	ret = vpf_sriov_set(vd, nla_get_u32(a[VPF_A_VF_NUM_VFS]), &conf,
+			    nla_get_flag(a[VPF_A_VF_FORCE]), &why);
+	vpf_nl_unlock(vd, true);
+	if (ret)
+		vpf_nl_why(info->extack, why);
+	return ret;
+}
+
+int vpf_nl_vf_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct vpf_vf_conf conf;
+	const char *why = NULL;
+	struct vpf_dev *vd;
+	unsigned int vf;
+	int ret, drv;
+
+	ret = vpf_nl_allowed(skb, info->extack, true);
+	if (ret)
+		return ret;
+	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME, true);
+	if (IS_ERR(vd))
+		return PTR_ERR(vd);
+	ret = vpf_nl_vf_index(info, vd, &vf);
+	if (ret)
+		goto out;
+	conf = vd->vfs[vf].conf;
+	if (a[VPF_A_VF_ONLINE])
+		conf.online = nla_get_u8(a[VPF_A_VF_ONLINE]);
+	if (a[VPF_A_VF_VQ])
+		conf.vq = nla_get_u32(a[VPF_A_VF_VQ]);
+	if (a[VPF_A_VF_VI])
+		conf.vi = nla_get_u32(a[VPF_A_VF_VI]);
+	drv = vpf_nl_driver(info);
+	if (drv >= 0)
+		conf.driver = drv;
+	ret = vpf_vf_apply(vd, vf, &conf, nla_get_flag(a[VPF_A_VF_FORCE]),
+			   &why);
+	if (ret)
+		vpf_nl_why(info->extack, why);
+out:
+	vpf_nl_unlock(vd, true);
+	return ret;
+}
+
+static int vpf_nl_fill_ns(struct sk_buff *skb, struct vpf_dev *vd,
+			  const struct vpf_ns *ns)
+{
+	if (nla_put_string(skb, VPF_A_NS_PCI_NAME, pci_name(vd->pdev)) ||
+	    nla_put_u32(skb, VPF_A_NS_NSID, ns->nsid) ||
+	    (ns->vf >= 0 && nla_put_u32(skb, VPF_A_NS_VF, ns->vf)) ||
+	    nla_put_u64_64bit(skb, VPF_A_NS_SIZE, ns->nsze * ns->lba_size,
+			      VPF_A_NS_PAD) ||
+	    nla_put_u32(skb, VPF_A_NS_LBA_SIZE, ns->lba_size) ||
+	    (ns->last_vf != VPF_NS_CLEAN &&
+	     nla_put_flag(skb, VPF_A_NS_NEEDS_WIPE)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int vpf_nl_ns_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vpf_dev *vd;
+	struct vpf_ns *ns;
+	unsigned long idx;
+	void *hdr;
+	int ret;
+
+	ret = vpf_nl_allowed(cb->skb, cb->extack, false);
+	if (ret)
+		return ret;
+	for (; (vd = vpf_nl_nth(cb->args[0]));
+	     cb->args[0]++, cb->args[1] = 0) {
+		if (!vpf_nl_dump_match(cb, vd, VPF_A_NS_PCI_NAME)) {
+			vpf_put(vd);
+			continue;
+		}
+		mutex_lock(&vd->lock);
+		idx = cb->args[1];
+		xa_for_each_start(&vd->ns, idx, ns, cb->args[1]) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &vpf_nl_family,
+					  NLM_F_MULTI, VPF_CMD_NS_GET);
+			ret = hdr ? vpf_nl_fill_ns(skb, vd, ns) : -EMSGSIZE;
+			if (ret) {
+				if (hdr)
+					genlmsg_cancel(skb, hdr);
+				break;
+			}
+			genlmsg_end(skb, hdr);
+			cb->args[1] = idx + 1;
+		}
+		mutex_unlock(&vd->lock);
+		vpf_put(vd);
+		if (ret)
+			break;
+	}
+	return skb->len;
+}
+
+int vpf_nl_ns_attach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct vpf_dev *vd;
+	int ret;
+
+	ret = vpf_nl_allowed(skb, info->extack, true);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_NS_NSID) ||
+	    GENL_REQ_ATTR_CHECK(info, VPF_A_NS_VF))
+		return -EINVAL;
+	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME, false);
+	if (IS_ERR(vd))
+		return PTR_ERR(vd);
+	ret = vpf_ns_attach(vd, nla_get_u32(info->attrs[VPF_A_NS_NSID]),
+			    nla_get_u32(info->attrs[VPF_A_NS_VF]), &why);
+	vpf_nl_unlock(vd, false);
+	if (ret)
+		vpf_nl_why(info->extack, why);
+	return ret;
+}
+
+int vpf_nl_ns_detach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct vpf_dev *vd;
+	int ret;
+
+	ret = vpf_nl_allowed(skb, info->extack, true);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_NS_NSID))
+		return -EINVAL;
+	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME, false);
+	if (IS_ERR(vd))
+		return PTR_ERR(vd);
+	ret = vpf_ns_detach(vd, nla_get_u32(info->attrs[VPF_A_NS_NSID]),
+			    nla_get_flag(info->attrs[VPF_A_NS_FORCE]), &why);
+	vpf_nl_unlock(vd, false);
+	if (ret)
+		vpf_nl_why(info->extack, why);
+	return ret;
+}
+
+int vpf_nl_ns_wipe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *why = NULL;
+	struct vpf_dev *vd;
+	int ret;
+
+	ret = vpf_nl_allowed(skb, info->extack, true);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_NS_NSID))
+		return -EINVAL;
+	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME, false);
+	if (IS_ERR(vd))
+		return PTR_ERR(vd);
+	ret = vpf_ns_wipe(vd, nla_get_u32(info->attrs[VPF_A_NS_NSID]), &why);
+	vpf_nl_unlock(vd, false);
+	if (ret)
+		vpf_nl_why(info->extack, why);
+	return ret;
+}

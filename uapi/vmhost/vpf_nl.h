@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/vpf.yaml */
+/* YNL-GEN uapi header */
+
+#ifndef _UAPI_LINUX_VPF_H
+#define _UAPI_LINUX_VPF_H
+
+#define VPF_FAMILY_NAME		"vpf"
+#define VPF_FAMILY_VERSION	1
+
+/**
+ * enum vpf_dev_state - Where a PF driven by vpf is.
+ * @VPF_DEV_STATE_LIVE: The admin queue answers; provisioning works.
+ * @VPF_DEV_STATE_RECOVERING: A reset or an error recovery is under way; the
+ *   configured state is replayed when it ends.
+ * @VPF_DEV_STATE_FAILED: The controller stopped answering (or was removed);
+ *   every request fails until the PF is unbound.
+ */
+enum vpf_dev_state {
+	VPF_DEV_STATE_LIVE,
+	VPF_DEV_STATE_RECOVERING,
+	VPF_DEV_STATE_FAILED,
+};
+
+/**
+ * enum vpf_vf_driver - The host driver a VF is handed to when it is online.
+ * @VPF_VF_DRIVER_NONE: No driver binds it (driver_override "none").
+ * @VPF_VF_DRIVER_NVME: The host's nvme driver; its namespaces appear as block
+ *   devices.
+ * @VPF_VF_DRIVER_VFIO_PCI: vfio-pci, for passthrough to a VM.
+ */
+enum vpf_vf_driver {
+	VPF_VF_DRIVER_NONE,
+	VPF_VF_DRIVER_NVME,
+	VPF_VF_DRIVER_VFIO_PCI,
+};
+
+#define VPF_MAX_VFS	255
+
+enum {
+	VPF_A_DEV_UNSPEC,
+	VPF_A_DEV_PCI_NAME,
+	VPF_A_DEV_STATE,
+	VPF_A_DEV_CNTLID,
+	VPF_A_DEV_TOTAL_VFS,
+	VPF_A_DEV_NUM_VFS,
+	VPF_A_DEV_VQ_TOTAL,
+	VPF_A_DEV_VQ_FREE,
+	VPF_A_DEV_VQ_MAX,
+	VPF_A_DEV_VI_TOTAL,
+	VPF_A_DEV_VI_FREE,
+	VPF_A_DEV_VI_MAX,
+	VPF_A_DEV_NAMESPACES,
+	VPF_A_DEV_SERIAL,
+	VPF_A_DEV_MODEL,
+	VPF_A_DEV_FORCE,
+
+	__VPF_A_DEV_MAX,
+	VPF_A_DEV_MAX = (__VPF_A_DEV_MAX - 1)
+};
+
+enum {
+	VPF_A_VF_UNSPEC,
+	VPF_A_VF_PCI_NAME,
+	VPF_A_VF_VF,
+	VPF_A_VF_VF_PCI_NAME,
+	VPF_A_VF_CNTLID,
+	VPF_A_VF_ONLINE,
+	VPF_A_VF_VQ,
+	VPF_A_VF_VI,
+	VPF_A_VF_DRIVER,
+	VPF_A_VF_BOUND,
+	VPF_A_VF_IN_USE,
+	VPF_A_VF_FORCE,
+	VPF_A_VF_NUM_VFS,
+
+	__VPF_A_VF_MAX,
+	VPF_A_VF_MAX = (__VPF_A_VF_MAX - 1)
+};
+
+enum {
+	VPF_A_NS_UNSPEC,
+	VPF_A_NS_PCI_NAME,
+	VPF_A_NS_NSID,
+	VPF_A_NS_VF,
+	VPF_A_NS_SIZE,
+	VPF_A_NS_LBA_SIZE,
+	VPF_A_NS_NEEDS_WIPE,
+	VPF_A_NS_FORCE,
+	VPF_A_NS_PAD,
+
+	__VPF_A_NS_MAX,
+	VPF_A_NS_MAX = (__VPF_A_NS_MAX - 1)
+};
+
+enum {
+	VPF_CMD_UNSPEC,
+	VPF_CMD_DEV_GET,
+	VPF_CMD_DEV_ADD,
+	VPF_CMD_DEV_DEL,
+	VPF_CMD_VF_GET,
+	VPF_CMD_VF_ENABLE,
+	VPF_CMD_VF_SET,
+	VPF_CMD_NS_GET,
+	VPF_CMD_NS_ATTACH,
+	VPF_CMD_NS_DETACH,
+	VPF_CMD_NS_WIPE,
+
+	__VPF_CMD_MAX,
+	VPF_CMD_MAX = (__VPF_CMD_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_VPF_H */
