@@ -16,6 +16,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+#include <vmhost_nl.h>
 
 #include "vmem.h"
 #include "vmem-nl-gen.h"
@@ -30,16 +31,7 @@
 static int vmem_nl_allowed(struct sk_buff *skb, struct netlink_ext_ack *extack,
 			   bool admin)
 {
-	if (!net_eq(sock_net(skb->sk), &init_net)) {
-		NL_SET_ERR_MSG(extack,
-			       "vmem: only from the initial network namespace");
-		return -EPERM;
-	}
-	if (admin && !netlink_capable(skb, CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(extack, "vmem: CAP_SYS_ADMIN required");
-		return -EPERM;
-	}
-	return 0;
+	return vmhost_nl_allowed(skb, extack, "vmem", admin);
 }
 
 static int vmem_nl_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)

@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+#include <vmhost_nl.h>
 
 #include "qbd.h"
 #include "qbd-nl-gen.h"
@@ -25,16 +26,7 @@
 static int qbd_nl_allowed(struct sk_buff *skb, struct netlink_ext_ack *extack,
 			  bool admin)
 {
-	if (!net_eq(sock_net(skb->sk), &init_net)) {
-		NL_SET_ERR_MSG(extack,
-			       "qbd: only from the initial network namespace");
-		return -EPERM;
-	}
-	if (admin && !netlink_capable(skb, CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(extack, "qbd: CAP_SYS_ADMIN required");
-		return -EPERM;
-	}
-	return 0;
+	return vmhost_nl_allowed(skb, extack, "qbd", admin);
 }
 
 static int qbd_nl_fill_op(struct sk_buff *skb, struct qbd_dev *qd, int op)
