@@ -3,6 +3,8 @@
 
 #include <cerrno>
 
+#include "failure.h"
+
 namespace qbd
 {
 
@@ -95,19 +97,10 @@ std::string meaning(int err, const Invocation &inv)
 
 cli::Failure explain(const genl::Error &e, const Invocation &inv)
 {
-	if (e.kind() == genl::ErrorKind::FamilyNotFound)
-		return cli::Failure("qbd module not loaded (modprobe qbd)",
-				    cli::kExitUnavailable);
-	if (e.kind() != genl::ErrorKind::Kernel)
-		return cli::Failure(e.what());
-
-	// The kernel's own message says why, when it sent one.
-	std::string msg = cli::errno_text(
-		e.error(), e.extack().empty() ? "CAP_SYS_ADMIN" : "");
-	if (!e.extack().empty())
-		msg += ": " + e.extack();
-	std::string m = meaning(e.error(), inv);
-	return cli::Failure(m.empty() ? msg : m + ": " + msg);
+	return vmhost::request_failure(
+		e, "qbd",
+		e.kind() == genl::ErrorKind::Kernel ? meaning(e.error(), inv) :
+						      "");
 }
 
 } // namespace qbd

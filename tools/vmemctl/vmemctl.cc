@@ -6,7 +6,6 @@
 // cli.h): 0 success, 1 the kernel refused or the operation failed, 2 bad
 // usage, 3 the vmem module is not loaded. Output reaches stdout only once
 // the whole answer is in, so a failure never leaves half a table.
-#include <signal.h>
 #include <vmhost/vmem.h>
 
 #include <cerrno>
@@ -19,6 +18,7 @@
 #include "genl.h"
 #include "objects.h"
 #include "options.h"
+#include "signals.h"
 
 namespace vmem
 {
@@ -103,30 +103,10 @@ std::string run(const Invocation &inv)
 	}
 }
 
-volatile sig_atomic_t stop_requested;
-
-void on_signal(int)
-{
-	stop_requested = 1;
-}
-
 // Prints each poison event as it arrives until SIGINT or SIGTERM.
 void monitor(Style style)
 {
-	struct sigaction sa = {};
-	sigset_t stop_signals, wait_mask;
-
-	// Blocked except while waiting: a signal is never lost between the
-	// check and the wait, nor kills vmemctl while it sets up.
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, nullptr);
-	sigaction(SIGTERM, &sa, nullptr);
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
-	sigdelset(&wait_mask, SIGINT);
-	sigdelset(&wait_mask, SIGTERM);
+	vmhost::StopSignals stop;
 
 	genl::Socket s = open_vmem();
 	s.subscribe(VMEM_MCGRP_EVENTS);
@@ -138,7 +118,7 @@ void monitor(Style style)
 			std::cout << format_event(decode_poison(a), style)
 				  << std::flush;
 		},
-		[] { return stop_requested != 0; }, &wait_mask,
+		[&] { return stop.stopped(); }, stop.wait_mask(),
 		[] {
 			std::cerr << "vmemctl: monitor: events were lost "
 				     "(receive buffer overrun)\n";
