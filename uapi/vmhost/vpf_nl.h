@@ -36,6 +36,33 @@ enum vpf_vf_driver {
 	VPF_VF_DRIVER_VFIO_PCI,
 };
 
+/**
+ * enum vpf_event_kind - What an event (multicast group "events") reports.
+ * @VPF_EVENT_KIND_VFS: VFs were enabled or disabled (num-vfs says how many
+ *   there are).
+ * @VPF_EVENT_KIND_VF: One VF changed (online, vq, vi, driver say how it is
+ *   now).
+ * @VPF_EVENT_KIND_ATTACH: A namespace was attached to a VF.
+ * @VPF_EVENT_KIND_DETACH: A namespace was detached from its VF.
+ * @VPF_EVENT_KIND_WIPE: A namespace was erased.
+ * @VPF_EVENT_KIND_RESET: The PF is being reset or recovered from a PCI error.
+ * @VPF_EVENT_KIND_RECOVERED: The configuration was replayed after a reset.
+ * @VPF_EVENT_KIND_FAILED: The controller stopped answering; message says what
+ *   happened.
+ * @VPF_EVENT_KIND_ERROR: A PCI error was reported on the PF (message).
+ */
+enum vpf_event_kind {
+	VPF_EVENT_KIND_VFS,
+	VPF_EVENT_KIND_VF,
+	VPF_EVENT_KIND_ATTACH,
+	VPF_EVENT_KIND_DETACH,
+	VPF_EVENT_KIND_WIPE,
+	VPF_EVENT_KIND_RESET,
+	VPF_EVENT_KIND_RECOVERED,
+	VPF_EVENT_KIND_FAILED,
+	VPF_EVENT_KIND_ERROR,
+};
+
 #define VPF_MAX_VFS	255
 
 enum {
@@ -95,6 +122,23 @@ enum {
 };
 
 enum {
+	VPF_A_EVENT_UNSPEC,
+	VPF_A_EVENT_PCI_NAME,
+	VPF_A_EVENT_KIND,
+	VPF_A_EVENT_VF,
+	VPF_A_EVENT_NSID,
+	VPF_A_EVENT_NUM_VFS,
+	VPF_A_EVENT_ONLINE,
+	VPF_A_EVENT_VQ,
+	VPF_A_EVENT_VI,
+	VPF_A_EVENT_DRIVER,
+	VPF_A_EVENT_MESSAGE,
+
+	__VPF_A_EVENT_MAX,
+	VPF_A_EVENT_MAX = (__VPF_A_EVENT_MAX - 1)
+};
+
+enum {
 	VPF_CMD_UNSPEC,
 	VPF_CMD_DEV_GET,
 	VPF_CMD_DEV_ADD,
@@ -106,9 +150,12 @@ enum {
 	VPF_CMD_NS_ATTACH,
 	VPF_CMD_NS_DETACH,
 	VPF_CMD_NS_WIPE,
+	VPF_CMD_EVENT,
 
 	__VPF_CMD_MAX,
 	VPF_CMD_MAX = (__VPF_CMD_MAX - 1)
 };
+
+#define VPF_MCGRP_EVENTS	"events"
 
 #endif /* _UAPI_LINUX_VPF_H */

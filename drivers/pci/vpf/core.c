@@ -109,6 +109,24 @@ void vpf_put(struct vpf_dev *vd)
 	kref_put(&vd->kref, vpf_release);
 }
 
+/*
+ * The PF's device lock, then vd->lock: every path that may take a VF's
+ * device lock holds the PF's first, as the PCI core's sysfs files
+ * (sriov_numvfs, sriov_vf_msix_count) and its reset paths do, so no two
+ * of them can wait on each other's VF.
+ */
+void vpf_lock(struct vpf_dev *vd)
+{
+	device_lock(&vd->pdev->dev);
+	mutex_lock(&vd->lock);
+}
+
+void vpf_unlock(struct vpf_dev *vd)
+{
+	mutex_unlock(&vd->lock);
+	device_unlock(&vd->pdev->dev);
+}
+
 /* An admin command; a negative errno, NVMe errors mapped. */
 static int vpf_exec(struct vpf_dev *vd, struct nvme_command *c, bool data,
 		    unsigned int timeout, u32 *result)
@@ -371,7 +389,8 @@ static void vpf_sriov_disable(struct vpf_dev *vd)
 			vpf_vf_offline(vd, i);
 		memset(&vd->vfs[i].conf, 0, sizeof(vd->vfs[i].conf));
 	}
-	vpf_ns_forget_tenants(vd);
+	if (vd->state == VPF_LIVE)
+		vpf_ns_detach_all(vd);
 	vpf_hold_module(vd, false);
 }
 
@@ -397,8 +416,10 @@ int vpf_sriov_set(struct vpf_dev *vd, int num, const struct vpf_vf_conf *conf,
 				return -EBUSY;
 			}
 		}
-		if (vd->num_vfs)
+		if (vd->num_vfs) {
 			vpf_sriov_disable(vd);
+			vpf_nl_event(vd, VPF_EVENT_KIND_VFS, -1, -1, 0, NULL);
+		}
 		return 0;
 	}
 	if (vd->num_vfs) {
@@ -441,6 +462,7 @@ int vpf_sriov_set(struct vpf_dev *vd, int num, const struct vpf_vf_conf *conf,
 		if (ret)
 			goto err;
 	}
+	vpf_nl_event(vd, VPF_EVENT_KIND_VFS, -1, -1, num, NULL);
 	return 0;
 err:
 	pci_err(vd->pdev, "enabling %d VFs failed at VF %u: %s\n", num, i, *why);
@@ -448,9 +470,14 @@ err:
 	return ret;
 }
 
-/* Change VF @vf to @conf. Called with the PF's device lock and vd->lock. */
+/*
+ * Change VF @vf to @conf. Called with the PF's device lock and vd->lock;
+ * @vf_locked: and with the VF's, which has no driver (sriov_vf_msix_count):
+ * then neither its driver nor its users are looked at.
+ */
 int vpf_vf_apply(struct vpf_dev *vd, unsigned int vf,
-		 const struct vpf_vf_conf *conf, bool force, const char **why)
+		 const struct vpf_vf_conf *conf, bool force, bool vf_locked,
+		 const char **why)
 {
 	struct vpf_vf *v;
 	struct vpf_vf_conf old;
@@ -479,21 +506,22 @@ int vpf_vf_apply(struct vpf_dev *vd, unsigned int vf,
 	down = (old.online && (!conf->online || conf->vq != old.vq ||
 			       conf->vi != old.vi)) ||
 	       (old.online && conf->driver != old.driver);
-	if (down && !force && vpf_vf_in_use(vd, vf)) {
+	if (down && !vf_locked && !force && vpf_vf_in_use(vd, vf)) {
 		*why = vpf_msg_vf_busy;
 		return -EBUSY;
 	}
-	if (down) {
+	if (down && !vf_locked) {
 		/* Unbind first: its driver must not see the controller go. */
 		v->conf.online = 0;
 		vpf_vf_bind(vd, vf, why);
 	}
 	v->conf = *conf;
 	ret = vpf_vf_provision(vd, vf, why);
-	if (!ret)
+	if (!ret && !vf_locked)
 		ret = vpf_vf_bind(vd, vf, why);
 	if (ret)
 		pci_err(vd->pdev, "VF %u: %s\n", vf, *why);
+	vpf_nl_event(vd, VPF_EVENT_KIND_VF, vf, -1, -1, ret ? *why : NULL);
 	return ret;
 }
 
@@ -644,6 +672,8 @@ static int vpf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		ret = vpf_refresh_vfs(vd);
 	if (!ret)
 		ret = vpf_ns_scan(vd);
+	if (!ret)
+		ret = vpf_ns_detach_all(vd);
 	mutex_unlock(&vd->lock);
 	if (ret)
 		goto err_admin;
@@ -725,7 +755,10 @@ static int vpf_sriov_configure(struct pci_dev *pdev, int num)
 	return num;
 }
 
-/* sriov_vf_msix_count: a VF's interrupt resources, set while it is unbound. */
+/*
+ * sriov_vf_msix_count: a VF's interrupt resources, set while it has no
+ * driver. The PCI core holds the PF's and the VF's device locks.
+ */
 static int vpf_sriov_set_msix_vec_count(struct pci_dev *vf, int count)
 {
 	struct pci_dev *pf = pci_physfn(vf);
@@ -743,7 +776,7 @@ static int vpf_sriov_set_msix_vec_count(struct pci_dev *vf, int count)
 	}
 	conf = vd->vfs[id].conf;
 	conf.vi = count;
-	ret = vpf_vf_apply(vd, id, &conf, false, &why);
+	ret = vpf_vf_apply(vd, id, &conf, false, true, &why);
 	if (ret)
 		pci_err(pf, "VF %d: sriov_vf_msix_count %d: %s\n", id, count, why);
 out:
@@ -760,26 +793,34 @@ static u32 vpf_sriov_get_vf_total_msix(struct pci_dev *pf)
 
 /*
  * Resets of the PF (FLR through sysfs "reset", or a reset of the bus above
- * it) take every VF's controller offline with no resources. The VFs'
- * drivers get ready for it here and recover after the replay.
+ * it) take every VF's controller offline with no resources, under the
+ * feet of the VFs' drivers. Once vpf has replayed the configuration, each
+ * VF's driver goes through its own reset handlers (nvme: reset_prepare
+ * disables the controller and cancels what was in flight, reset_done
+ * starts it again and requeues), as for a reset of the VF itself.
+ *
+ * Not pci_reset_function() on the VF: it takes the lock of the bridge
+ * above, which the PF's reset holds. And outside vd->lock: a driver's
+ * reset freezes its queues, and vd->lock is taken with queues open
+ * (unbinding a VF deletes its disks).
  */
-static void vpf_vfs_reset_notify(struct vpf_dev *vd, bool done)
+static void vpf_vfs_reset(struct vpf_dev *vd, unsigned int num)
 {
 	const struct pci_error_handlers *eh;
 	struct pci_dev *vf;
 	unsigned int i;
 
-	for (i = 0; i < vd->num_vfs; i++) {
+	for (i = 0; i < num; i++) {
 		vf = vpf_vf_pdev(vd, i);
 		if (!vf)
 			continue;
 		device_lock(&vf->dev);
-		eh = vf->dev.driver ? to_pci_driver(vf->dev.driver)->err_handler
-				    : NULL;
-		if (eh && !done && eh->reset_prepare)
+		eh = vf->dev.driver ? to_pci_driver(vf->dev.driver)->err_handler :
+				      NULL;
+		if (eh && eh->reset_prepare && eh->reset_done) {
 			eh->reset_prepare(vf);
-		else if (eh && done && eh->reset_done)
 			eh->reset_done(vf);
+		}
 		device_unlock(&vf->dev);
 		pci_dev_put(vf);
 	}
@@ -790,9 +831,10 @@ static void vpf_reset_prepare(struct pci_dev *pdev)
 	struct vpf_dev *vd = pci_get_drvdata(pdev);
 
 	mutex_lock(&vd->lock);
-	vpf_vfs_reset_notify(vd, false);
 	vpf_admin_disable(vd);
 	vd->state = VPF_RECOVERING;
+	vpf_nl_event(vd, VPF_EVENT_KIND_RESET, -1, -1, vd->num_vfs,
+		     "function reset");
 	mutex_unlock(&vd->lock);
 }
 
@@ -811,8 +853,12 @@ static int vpf_restart(struct vpf_dev *vd)
 		vd->state = VPF_FAILED;
 		pci_err(vd->pdev, "recovery failed (%d): the PF stays failed until it is unbound\n",
 			ret);
+		vpf_nl_event(vd, VPF_EVENT_KIND_FAILED, -1, -1, vd->num_vfs,
+			     "recovery failed: unbind the PF");
 	} else {
 		pci_info(vd->pdev, "recovered: %u VFs restored\n", vd->num_vfs);
+		vpf_nl_event(vd, VPF_EVENT_KIND_RECOVERED, -1, -1, vd->num_vfs,
+			     NULL);
 	}
 	return ret;
 }
@@ -820,15 +866,20 @@ static int vpf_restart(struct vpf_dev *vd)
 static void vpf_reset_done(struct pci_dev *pdev)
 {
 	struct vpf_dev *vd = pci_get_drvdata(pdev);
+	unsigned int num;
+	int ret;
 
-	mutex_lock(&vd->lock);
 	/*
 	 * A function reset of the PF also clears VF Enable in its SR-IOV
 	 * capability; the PCI core restored it with the PF's config space.
+	 * The PF's device lock keeps SR-IOV as it is until this returns.
 	 */
-	vpf_restart(vd);
-	vpf_vfs_reset_notify(vd, true);
+	mutex_lock(&vd->lock);
+	ret = vpf_restart(vd);
+	num = vd->num_vfs;
 	mutex_unlock(&vd->lock);
+	if (!ret)
+		vpf_vfs_reset(vd, num);
 }
 
 static pci_ers_result_t vpf_error_detected(struct pci_dev *pdev,
@@ -839,12 +890,17 @@ static pci_ers_result_t vpf_error_detected(struct pci_dev *pdev,
 	mutex_lock(&vd->lock);
 	if (state == pci_channel_io_perm_failure) {
 		vd->state = VPF_FAILED;
+		vpf_nl_event(vd, VPF_EVENT_KIND_FAILED, -1, -1, vd->num_vfs,
+			     "permanent PCI failure");
 		mutex_unlock(&vd->lock);
 		return PCI_ERS_RESULT_DISCONNECT;
 	}
 	pci_warn(pdev, "PCI error (%s): VFs go offline until the PF is reset\n",
 		 state == pci_channel_io_frozen ? "frozen" : "normal");
 	vd->state = VPF_RECOVERING;
+	vpf_nl_event(vd, VPF_EVENT_KIND_ERROR, -1, -1, vd->num_vfs,
+		     state == pci_channel_io_frozen ? "PCI error, link frozen" :
+						      "PCI error");
 	mutex_unlock(&vd->lock);
 	return PCI_ERS_RESULT_NEED_RESET;
 }
@@ -955,8 +1011,7 @@ int vpf_unbind(const char *name, bool force, const char **why)
 		return -ENODEV;
 	}
 	pdev = pci_dev_get(vd->pdev);
-	device_lock(&pdev->dev);
-	mutex_lock(&vd->lock);
+	vpf_lock(vd);
 	if (vd->removed) {
 		*why = "vpf does not drive a PF at that address";
 		ret = -ENODEV;
@@ -965,8 +1020,7 @@ int vpf_unbind(const char *name, bool force, const char **why)
 		if (!force)
 			*why = "VFs are enabled: disable them first, or force";
 	}
-	mutex_unlock(&vd->lock);
-	device_unlock(&pdev->dev);
+	vpf_unlock(vd);
 	vpf_put(vd);
 	if (!ret)
 		device_release_driver(&pdev->dev);

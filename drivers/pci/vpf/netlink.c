@@ -24,12 +24,8 @@ static void vpf_nl_why(struct netlink_ext_ack *extack, const char *why)
 		NL_SET_ERR_MSG_FMT(extack, "%s", why);
 }
 
-/*
- * The PF named by attribute @attr, with a reference, its device lock (when
- * @dev_lock: everything that changes SR-IOV or a VF's driver) and vd->lock.
- */
-static struct vpf_dev *vpf_nl_lock(struct genl_info *info, int attr,
-				   bool dev_lock)
+/* The PF named by attribute @attr, with a reference, locked (vpf_lock). */
+static struct vpf_dev *vpf_nl_lock(struct genl_info *info, int attr)
 {
 	char name[32];
 	struct vpf_dev *vd;
@@ -43,13 +39,9 @@ static struct vpf_dev *vpf_nl_lock(struct genl_info *info, int attr,
 				    "vpf does not drive a PF at that address");
 		return ERR_PTR(-ENODEV);
 	}
-	if (dev_lock)
-		device_lock(&vd->pdev->dev);
-	mutex_lock(&vd->lock);
+	vpf_lock(vd);
 	if (vd->removed) {
-		mutex_unlock(&vd->lock);
-		if (dev_lock)
-			device_unlock(&vd->pdev->dev);
+		vpf_unlock(vd);
 		vpf_put(vd);
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
 				    "vpf does not drive a PF at that address");
@@ -58,11 +50,9 @@ static struct vpf_dev *vpf_nl_lock(struct genl_info *info, int attr,
 	return vd;
 }
 
-static void vpf_nl_unlock(struct vpf_dev *vd, bool dev_lock)
+static void vpf_nl_unlock(struct vpf_dev *vd)
 {
-	mutex_unlock(&vd->lock);
-	if (dev_lock)
-		device_unlock(&vd->pdev->dev);
+	vpf_unlock(vd);
 	vpf_put(vd);
 }
 
@@ -106,14 +96,14 @@ int vpf_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	vd = vpf_nl_lock(info, VPF_A_DEV_PCI_NAME, false);
+	vd = vpf_nl_lock(info, VPF_A_DEV_PCI_NAME);
 	if (IS_ERR(vd)) {
 		nlmsg_free(msg);
 		return PTR_ERR(vd);
 	}
 	hdr = genlmsg_iput(msg, info);
 	ret = hdr ? vpf_nl_fill_dev(msg, vd) : -EMSGSIZE;
-	vpf_nl_unlock(vd, false);
+	vpf_nl_unlock(vd);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -169,9 +159,9 @@ int vpf_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &vpf_nl_family,
 				  NLM_F_MULTI, VPF_CMD_DEV_GET);
-		mutex_lock(&vd->lock);
+		vpf_lock(vd);
 		ret = hdr ? vpf_nl_fill_dev(skb, vd) : -EMSGSIZE;
-		mutex_unlock(&vd->lock);
+		vpf_unlock(vd);
 		vpf_put(vd);
 		if (ret) {
 			if (hdr)
@@ -279,7 +269,7 @@ int vpf_nl_vf_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME, false);
+	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME);
 	if (IS_ERR(vd)) {
 		nlmsg_free(msg);
 		return PTR_ERR(vd);
@@ -288,7 +278,7 @@ int vpf_nl_vf_get_doit(struct sk_buff *skb, struct genl_info *info)
 	hdr = ret ? NULL : genlmsg_iput(msg, info);
 	if (!ret)
 		ret = hdr ? vpf_nl_fill_vf(msg, vd, vf) : -EMSGSIZE;
-	vpf_nl_unlock(vd, false);
+	vpf_nl_unlock(vd);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -312,7 +302,7 @@ int vpf_nl_vf_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			vpf_put(vd);
 			continue;
 		}
-		mutex_lock(&vd->lock);
+		vpf_lock(vd);
 		for (; cb->args[1] < vd->num_vfs; cb->args[1]++) {
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, &vpf_nl_family,
@@ -326,7 +316,7 @@ int vpf_nl_vf_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			}
 			genlmsg_end(skb, hdr);
 		}
-		mutex_unlock(&vd->lock);
+		vpf_unlock(vd);
 		vpf_put(vd);
 		if (ret)
 			break;
@@ -366,12 +356,12 @@ int vpf_nl_vf_enable_doit(struct sk_buff *skb, struct genl_info *info)
 	drv = vpf_nl_driver(info);
 	if (drv >= 0)
 		conf.driver = drv;
-	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME, true);
+	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME);
 	if (IS_ERR(vd))
 		return PTR_ERR(vd);
 	ret = vpf_sriov_set(vd, nla_get_u32(a[VPF_A_VF_NUM_VFS]), &conf,
 			    nla_get_flag(a[VPF_A_VF_FORCE]), &why);
-	vpf_nl_unlock(vd, true);
+	vpf_nl_unlock(vd);
 	if (ret)
 		vpf_nl_why(info->extack, why);
 	return ret;
@@ -389,7 +379,7 @@ int vpf_nl_vf_set_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = vpf_nl_allowed(skb, info->extack, true);
 	if (ret)
 		return ret;
-	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME, true);
+	vd = vpf_nl_lock(info, VPF_A_VF_PCI_NAME);
 	if (IS_ERR(vd))
 		return PTR_ERR(vd);
 	ret = vpf_nl_vf_index(info, vd, &vf);
@@ -406,11 +396,11 @@ int vpf_nl_vf_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (drv >= 0)
 		conf.driver = drv;
 	ret = vpf_vf_apply(vd, vf, &conf, nla_get_flag(a[VPF_A_VF_FORCE]),
-			   &why);
+			   false, &why);
 	if (ret)
 		vpf_nl_why(info->extack, why);
 out:
-	vpf_nl_unlock(vd, true);
+	vpf_nl_unlock(vd);
 	return ret;
 }
 
@@ -446,7 +436,7 @@ int vpf_nl_ns_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			vpf_put(vd);
 			continue;
 		}
-		mutex_lock(&vd->lock);
+		vpf_lock(vd);
 		idx = cb->args[1];
 		xa_for_each_start(&vd->ns, idx, ns, cb->args[1]) {
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -461,7 +451,7 @@ int vpf_nl_ns_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			genlmsg_end(skb, hdr);
 			cb->args[1] = idx + 1;
 		}
-		mutex_unlock(&vd->lock);
+		vpf_unlock(vd);
 		vpf_put(vd);
 		if (ret)
 			break;
@@ -481,12 +471,12 @@ int vpf_nl_ns_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, VPF_A_NS_NSID) ||
 	    GENL_REQ_ATTR_CHECK(info, VPF_A_NS_VF))
 		return -EINVAL;
-	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME, false);
+	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME);
 	if (IS_ERR(vd))
 		return PTR_ERR(vd);
 	ret = vpf_ns_attach(vd, nla_get_u32(info->attrs[VPF_A_NS_NSID]),
 			    nla_get_u32(info->attrs[VPF_A_NS_VF]), &why);
-	vpf_nl_unlock(vd, false);
+	vpf_nl_unlock(vd);
 	if (ret)
 		vpf_nl_why(info->extack, why);
 	return ret;
@@ -503,12 +493,12 @@ int vpf_nl_ns_detach_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, VPF_A_NS_NSID))
 		return -EINVAL;
-	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME, false);
+	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME);
 	if (IS_ERR(vd))
 		return PTR_ERR(vd);
 	ret = vpf_ns_detach(vd, nla_get_u32(info->attrs[VPF_A_NS_NSID]),
 			    nla_get_flag(info->attrs[VPF_A_NS_FORCE]), &why);
-	vpf_nl_unlock(vd, false);
+	vpf_nl_unlock(vd);
 	if (ret)
 		vpf_nl_why(info->extack, why);
 	return ret;
@@ -525,12 +515,49 @@ int vpf_nl_ns_wipe_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, VPF_A_NS_NSID))
 		return -EINVAL;
-	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME, false);
+	vd = vpf_nl_lock(info, VPF_A_NS_PCI_NAME);
 	if (IS_ERR(vd))
 		return PTR_ERR(vd);
 	ret = vpf_ns_wipe(vd, nla_get_u32(info->attrs[VPF_A_NS_NSID]), &why);
-	vpf_nl_unlock(vd, false);
+	vpf_nl_unlock(vd);
 	if (ret)
 		vpf_nl_why(info->extack, why);
 	return ret;
+}
+
+/*
+ * An event for the "events" group (CAP_SYS_ADMIN to join). @vf, @nsid,
+ * @num_vfs: -1 when they say nothing; a VF event carries the VF's state
+ * as the card reports it. Best effort: a listener that cannot get one
+ * sees its socket's drop count go up.
+ */
+void vpf_nl_event(struct vpf_dev *vd, enum vpf_event_kind kind, int vf,
+		  s64 nsid, int num_vfs, const char *message)
+{
+	const struct vpf_vf *v = vf >= 0 ? &vd->vfs[vf] : NULL;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&vpf_nl_family, &init_net, VPF_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &vpf_nl_family, 0, VPF_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_string(msg, VPF_A_EVENT_PCI_NAME, pci_name(vd->pdev)) ||
+	    nla_put_u32(msg, VPF_A_EVENT_KIND, kind) ||
+	    (v && (nla_put_u32(msg, VPF_A_EVENT_VF, vf) ||
+		   nla_put_u8(msg, VPF_A_EVENT_ONLINE, v->online) ||
+		   nla_put_u32(msg, VPF_A_EVENT_VQ, v->nvq) ||
+		   nla_put_u32(msg, VPF_A_EVENT_VI, v->nvi) ||
+		   nla_put_u32(msg, VPF_A_EVENT_DRIVER, v->conf.driver))) ||
+	    (nsid >= 0 && nla_put_u32(msg, VPF_A_EVENT_NSID, nsid)) ||
+	    (num_vfs >= 0 && nla_put_u32(msg, VPF_A_EVENT_NUM_VFS, num_vfs)) ||
+	    (message && nla_put_string(msg, VPF_A_EVENT_MESSAGE, message))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&vpf_nl_family, msg, 0, VPF_NLGRP_EVENTS, GFP_KERNEL);
 }

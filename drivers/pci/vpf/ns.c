@@ -168,17 +168,34 @@ out:
 	return ret;
 }
 
-/* After SR-IOV is disabled a VF number no longer names a tenant. */
-void vpf_ns_forget_tenants(struct vpf_dev *vd)
+/*
+ * With no VFs enabled, no namespace stays attached to a secondary
+ * controller: the card keeps attachments across VF Enable, and the next
+ * tenant of that VF would find the last one's namespaces. Used when SR-IOV
+ * is disabled and at probe. A VF number then no longer names a tenant.
+ */
+int vpf_ns_detach_all(struct vpf_dev *vd)
 {
 	struct vpf_ns *ns;
 	unsigned long i;
+	int ret, err = 0;
 
 	xa_for_each(&vd->ns, i, ns) {
 		if (ns->last_vf >= 0)
 			ns->last_vf = VPF_NS_UNKNOWN;
+		ret = vpf_ns_where(vd, ns);
+		if (!ret && ns->vf >= 0)
+			ret = vpf_ns_attach_cmd(vd, ns->nsid,
+						vd->vfs[ns->vf].cntlid, false);
+		if (ret) {
+			pci_err(vd->pdev, "namespace %u: cannot detach it from its VF: %d\n",
+				ns->nsid, ret);
+			err = err ?: ret;
+			continue;
+		}
 		ns->vf = -1;
 	}
+	return err;
 }
 
 unsigned int vpf_ns_count(struct vpf_dev *vd)
@@ -235,8 +252,10 @@ static int vpf_ns_erase(struct vpf_dev *vd, struct vpf_ns *ns,
 		*why = "the card refused to detach the namespace from the PF";
 		ret = det;
 	}
-	if (!ret)
+	if (!ret) {
 		ns->last_vf = VPF_NS_CLEAN;
+		vpf_nl_event(vd, VPF_EVENT_KIND_WIPE, -1, ns->nsid, -1, NULL);
+	}
 	return ret;
 }
 
@@ -316,6 +335,7 @@ int vpf_ns_attach(struct vpf_dev *vd, u32 nsid, unsigned int vf,
 	}
 	ns->vf = vf;
 	ns->last_vf = vf;
+	vpf_nl_event(vd, VPF_EVENT_KIND_ATTACH, vf, nsid, -1, NULL);
 	return 0;
 }
 
@@ -349,6 +369,7 @@ int vpf_ns_detach(struct vpf_dev *vd, u32 nsid, bool force, const char **why)
 		*why = "the card refused to detach the namespace";
 		return ret;
 	}
+	vpf_nl_event(vd, VPF_EVENT_KIND_DETACH, ns->vf, nsid, -1, NULL);
 	ns->vf = -1;
 	return 0;
 }

@@ -183,6 +183,10 @@ static const struct genl_split_ops vpf_nl_ops[] = {
 	},
 };
 
+static const struct genl_multicast_group vpf_nl_mcgrps[] = {
+	[VPF_NLGRP_EVENTS] = { "events", .flags = GENL_MCAST_CAP_SYS_ADMIN, },
+};
+
 struct genl_family vpf_nl_family __ro_after_init = {
 	.name		= VPF_FAMILY_NAME,
 	.version	= VPF_FAMILY_VERSION,
@@ -191,4 +195,6 @@ struct genl_family vpf_nl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.split_ops	= vpf_nl_ops,
 	.n_split_ops	= ARRAY_SIZE(vpf_nl_ops),
+	.mcgrps		= vpf_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(vpf_nl_mcgrps),
 };

@@ -24,6 +24,10 @@ int vpf_nl_ns_attach_doit(struct sk_buff *skb, struct genl_info *info);
 int vpf_nl_ns_detach_doit(struct sk_buff *skb, struct genl_info *info);
 int vpf_nl_ns_wipe_doit(struct sk_buff *skb, struct genl_info *info);
 
+enum {
+	VPF_NLGRP_EVENTS,
+};
+
 extern struct genl_family vpf_nl_family;
 
 #endif /* _LINUX_VPF_GEN_H */

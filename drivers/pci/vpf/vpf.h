@@ -195,17 +195,20 @@ extern const char vpf_msg_vf_busy[];
 
 struct vpf_dev *vpf_get(const char *name);
 void vpf_put(struct vpf_dev *vd);
+void vpf_lock(struct vpf_dev *vd);
+void vpf_unlock(struct vpf_dev *vd);
 int vpf_identify(struct vpf_dev *vd, u8 cns, u32 nsid, u16 cntid);
 int vpf_refresh_vfs(struct vpf_dev *vd);
 int vpf_sriov_set(struct vpf_dev *vd, int num, const struct vpf_vf_conf *conf,
 		  bool force, const char **why);
 int vpf_vf_apply(struct vpf_dev *vd, unsigned int vf,
-		 const struct vpf_vf_conf *conf, bool force, const char **why);
+		 const struct vpf_vf_conf *conf, bool force, bool vf_locked,
+		 const char **why);
 bool vpf_vf_in_use(struct vpf_dev *vd, unsigned int vf);
 struct pci_dev *vpf_vf_pdev(struct vpf_dev *vd, unsigned int vf);
 int vpf_ns_scan(struct vpf_dev *vd);
 int vpf_ns_replay(struct vpf_dev *vd);
-void vpf_ns_forget_tenants(struct vpf_dev *vd);
+int vpf_ns_detach_all(struct vpf_dev *vd);
 void vpf_ns_free(struct vpf_dev *vd);
 unsigned int vpf_ns_count(struct vpf_dev *vd);
 int vpf_ns_attach(struct vpf_dev *vd, u32 nsid, unsigned int vf,
@@ -214,6 +217,10 @@ int vpf_ns_detach(struct vpf_dev *vd, u32 nsid, bool force, const char **why);
 int vpf_ns_wipe(struct vpf_dev *vd, u32 nsid, const char **why);
 int vpf_bind(const char *pci_name, const char **why);
 int vpf_unbind(const char *pci_name, bool force, const char **why);
+
+/* netlink.c */
+void vpf_nl_event(struct vpf_dev *vd, enum vpf_event_kind kind, int vf,
+		  s64 nsid, int num_vfs, const char *message);
 
 extern struct pci_driver vpf_driver;
 

@@ -101,8 +101,9 @@ def _device_args(devices, job):
         # Root port -> switch -> switch -> NVMe with SR-IOV, plus free
         # hot-plug slots at both switch levels (ids hp0, hp1). The PF is
         # alone on its bus: its VFs take the device numbers after it.
-        # 64 VFs with 4 queue (VQ) and 2 interrupt (VI) resources each at
-        # most; the PF keeps 2 I/O queues and 1 vector of its own.
+        # 64 VFs sharing 256 queue (VQ) and 128 interrupt (VI) resources,
+        # up to 8 VQ and 4 VI each (so a pool can run out); the PF keeps
+        # 2 I/O queues and 1 vector of its own.
         args += [
             '-global', 'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off',
             '-device', 'pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=1',
@@ -115,7 +116,8 @@ def _device_args(devices, job):
             '-device', 'nvme-subsys,id=nvs0,nqn=nqn.2026-11.org.vmhost:nvs0',
             '-device', 'nvme,id=nvme0,bus=sw1dn0,serial=vmhost-nvme0,subsys=nvs0,'
                        'sriov_max_vfs=64,sriov_vq_flexible=256,sriov_vi_flexible=128,'
-                       'max_ioqpairs=258,msix_qsize=129',
+                       'max_ioqpairs=258,msix_qsize=129,'
+                       'sriov_max_vq_per_vf=8,sriov_max_vi_per_vf=4',
         ]
         os.makedirs(job, exist_ok=True)
         for i in range(1, NVME_TENANT_NS + 1):
