@@ -97,10 +97,10 @@ std::string meaning(int err, const Invocation &inv)
 
 cli::Failure explain(const genl::Error &e, const Invocation &inv)
 {
-	return vmhost::request_failure(
-		e, "qbd",
-		e.kind() == genl::ErrorKind::Kernel ? meaning(e.error(), inv) :
-						      "");
+	return vmhost::request_failure(e, "qbd",
+				       e.kind() == genl::ErrorKind::Kernel ?
+					       meaning(e.error(), inv) :
+					       "");
 }
 
 } // namespace qbd
