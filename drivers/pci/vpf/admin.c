@@ -165,6 +165,15 @@ int vpf_admin_init(struct vpf_dev *vd)
 			return -ENOMEM;
 		}
 	}
+	/* Before the interrupt: a shared line may call the handler at once. */
+	spin_lock_irq(&a->lock);
+	memset(a->cq, 0, VPF_AQ_DEPTH * sizeof(*a->cq));
+	a->sq_tail = 0;
+	a->cq_head = 0;
+	a->cq_phase = 1;
+	a->waiting = false;
+	spin_unlock_irq(&a->lock);
+
 	if (a->irq <= 0) {
 		ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_ALL_TYPES);
 		if (ret < 0)
@@ -181,14 +190,7 @@ int vpf_admin_init(struct vpf_dev *vd)
 		}
 	}
 
-	spin_lock_irq(&a->lock);
-	memset(a->cq, 0, VPF_AQ_DEPTH * sizeof(*a->cq));
-	a->sq_tail = 0;
-	a->cq_head = 0;
-	a->cq_phase = 1;
-	a->waiting = false;
-	spin_unlock_irq(&a->lock);
-
+	pci_set_master(pdev);
 	aqa = (VPF_AQ_DEPTH - 1) | ((VPF_AQ_DEPTH - 1) << 16);
 	writel(aqa, vd->bar + NVME_REG_AQA);
 	lo_hi_writeq(a->sq_dma, vd->bar + NVME_REG_ASQ);
@@ -207,6 +209,8 @@ err_vectors:
 void vpf_admin_free(struct vpf_dev *vd)
 {
 	vpf_admin_disable(vd);
+	/* No DMA to the queues from here on, whatever CSTS said. */
+	pci_clear_master(vd->pdev);
 	if (vd->adm.irq > 0) {
 		free_irq(vd->adm.irq, vd);
 		vd->adm.irq = 0;
@@ -226,7 +230,8 @@ int vpf_admin_exec(struct vpf_dev *vd, struct nvme_command *cmd, bool data,
 		   unsigned int timeout_s, u32 *result)
 {
 	struct vpf_admin *a = &vd->adm;
-	unsigned long end = jiffies + timeout_s * HZ;
+	/* At most a day: the product must not overflow. */
+	unsigned long end = jiffies + min(timeout_s, 86400U) * HZ;
 	u16 status;
 
 	lockdep_assert_held(&vd->lock);
@@ -263,6 +268,7 @@ int vpf_admin_exec(struct vpf_dev *vd, struct nvme_command *cmd, bool data,
 				gone ? "failed: device gone" : "timed out");
 			/* No DMA to our buffers after this. */
 			vpf_admin_disable(vd);
+			pci_clear_master(vd->pdev);
 			vd->state = VPF_FAILED;
 			return gone ? -ENODEV : -ETIMEDOUT;
 		}

@@ -405,7 +405,8 @@ int vpf_sriov_set(struct vpf_dev *vd, int num, const struct vpf_vf_conf *conf,
 	int ret;
 
 	lockdep_assert_held(&vd->lock);
-	if (vd->state != VPF_LIVE) {
+	/* Disabling needs no admin command: a failed PF can drop its VFs. */
+	if (num && vd->state != VPF_LIVE) {
 		*why = "the PF is not live";
 		return vd->state == VPF_FAILED ? -ENODEV : -EAGAIN;
 	}
@@ -443,6 +444,12 @@ int vpf_sriov_set(struct vpf_dev *vd, int num, const struct vpf_vf_conf *conf,
 		return -ENOSPC;
 	}
 
+	/* No namespace left on a VF by a disable whose detach failed. */
+	ret = vpf_ns_detach_all(vd);
+	if (ret) {
+		*why = "a namespace is still attached to a VF and cannot be detached";
+		return ret;
+	}
 	ret = pci_enable_sriov(vd->pdev, num);
 	if (ret) {
 		*why = "enabling SR-IOV failed (see the kernel log)";
@@ -578,6 +585,13 @@ static int vpf_ctrl_init(struct vpf_dev *vd)
 		pci_err(pdev, "controller has no Namespace Attachment or Virtualization Management\n");
 		return -ENODEV;
 	}
+	/*
+	 * FNA bits 0 and 1: a format, or a secure erase, applies to every
+	 * namespace of the subsystem. Erasing one tenant's would erase all.
+	 */
+	vd->erase_all = !(le16_to_cpu(id->oacs) & BIT(1)) || (id->fna & 3);
+	if (vd->erase_all)
+		pci_warn(pdev, "Format NVM is missing or erases every namespace: vpf will not erase, so namespaces are not moved between VFs\n");
 	ret = vpf_identify(vd, VPF_ID_CNS_PRIMARY, 0, 0);
 	if (ret)
 		return ret;
@@ -652,11 +666,17 @@ static int vpf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_lock(&vd->lock);
 	ret = vpf_ctrl_init(vd);
 	if (ret == 1) {
-		/* Released primary resources count after a function reset. */
+		/*
+		 * Released primary resources count after a function reset,
+		 * which calls our own reset handlers: they do nothing while
+		 * vd->probing (this thread holds vd->lock).
+		 */
 		vd->state = VPF_RECOVERING;
+		vd->probing = true;
 		pci_save_state(pdev);
 		ret = pci_reset_function_locked(pdev);
 		pci_restore_state(pdev);
+		vd->probing = false;
 		if (!ret)
 			ret = vpf_ctrl_init(vd);
 		if (ret == 1) {
@@ -767,7 +787,7 @@ static int vpf_sriov_set_msix_vec_count(struct pci_dev *vf, int count)
 	const char *why = NULL;
 	int id = pci_iov_vf_id(vf), ret;
 
-	if (id < 0 || count < 0)
+	if (id < 0 || count < 0 || count > U16_MAX)
 		return -EINVAL;
 	mutex_lock(&vd->lock);
 	if (id >= vd->num_vfs) {
@@ -814,7 +834,14 @@ static void vpf_vfs_reset(struct vpf_dev *vd, unsigned int num)
 		vf = vpf_vf_pdev(vd, i);
 		if (!vf)
 			continue;
-		device_lock(&vf->dev);
+		/*
+		 * A bus reset (reset_subordinate) holds every VF's lock and
+		 * takes their drivers through their handlers itself.
+		 */
+		if (!device_trylock(&vf->dev)) {
+			pci_dev_put(vf);
+			continue;
+		}
 		eh = vf->dev.driver ? to_pci_driver(vf->dev.driver)->err_handler :
 				      NULL;
 		if (eh && eh->reset_prepare && eh->reset_done) {
@@ -830,6 +857,8 @@ static void vpf_reset_prepare(struct pci_dev *pdev)
 {
 	struct vpf_dev *vd = pci_get_drvdata(pdev);
 
+	if (READ_ONCE(vd->probing))
+		return;
 	mutex_lock(&vd->lock);
 	vpf_admin_disable(vd);
 	vd->state = VPF_RECOVERING;
@@ -874,6 +903,8 @@ static void vpf_reset_done(struct pci_dev *pdev)
 	 * capability; the PCI core restored it with the PF's config space.
 	 * The PF's device lock keeps SR-IOV as it is until this returns.
 	 */
+	if (READ_ONCE(vd->probing))
+		return;
 	mutex_lock(&vd->lock);
 	ret = vpf_restart(vd);
 	num = vd->num_vfs;
@@ -1095,16 +1126,22 @@ static int __init vpf_init(void)
 	if (ret)
 		return ret;
 	vpf_claim_named();
-	ret = genl_register_family(&vpf_nl_family);
-	if (ret)
-		goto err_notifier;
+	/*
+	 * The driver before the family (and the family gone first): a
+	 * request may bind the driver (dev-add), and events are sent only
+	 * while the family is registered.
+	 */
 	ret = pci_register_driver(&vpf_driver);
 	if (ret)
-		goto err_genl;
+		goto err_notifier;
+	ret = genl_register_family(&vpf_nl_family);
+	if (ret)
+		goto err_driver;
+	WRITE_ONCE(vpf_nl_up, true);
 	return 0;
 
-err_genl:
-	genl_unregister_family(&vpf_nl_family);
+err_driver:
+	pci_unregister_driver(&vpf_driver);
 err_notifier:
 	bus_unregister_notifier(&pci_bus_type, &vpf_nb);
 	return ret;
@@ -1112,8 +1149,9 @@ err_notifier:
 
 static void __exit vpf_exit(void)
 {
-	pci_unregister_driver(&vpf_driver);
+	WRITE_ONCE(vpf_nl_up, false);
 	genl_unregister_family(&vpf_nl_family);
+	pci_unregister_driver(&vpf_driver);
 	bus_unregister_notifier(&pci_bus_type, &vpf_nb);
 }
 

@@ -531,6 +531,8 @@ int vpf_nl_ns_wipe_doit(struct sk_buff *skb, struct genl_info *info)
  * as the card reports it. Best effort: a listener that cannot get one
  * sees its socket's drop count go up.
  */
+bool vpf_nl_up;
+
 void vpf_nl_event(struct vpf_dev *vd, enum vpf_event_kind kind, int vf,
 		  s64 nsid, int num_vfs, const char *message)
 {
@@ -538,7 +540,8 @@ void vpf_nl_event(struct vpf_dev *vd, enum vpf_event_kind kind, int vf,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&vpf_nl_family, &init_net, VPF_NLGRP_EVENTS))
+	if (!READ_ONCE(vpf_nl_up) ||
+	    !genl_has_listeners(&vpf_nl_family, &init_net, VPF_NLGRP_EVENTS))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)

@@ -321,6 +321,11 @@ int vpf_ns_attach(struct vpf_dev *vd, u32 nsid, unsigned int vf,
 			return ret;
 		ns->on_pf = false;
 	}
+	if (ns->last_vf != VPF_NS_CLEAN && ns->last_vf != vf &&
+	    vd->erase_all) {
+		*why = "the namespace needs an erase, and this card's erase takes every namespace";
+		return -EOPNOTSUPP;
+	}
 	if (ns->last_vf != VPF_NS_CLEAN && ns->last_vf != vf) {
 		pci_info(vd->pdev, "namespace %u: erasing before VF %u gets it\n",
 			 nsid, vf);
@@ -400,6 +405,10 @@ int vpf_ns_wipe(struct vpf_dev *vd, u32 nsid, const char **why)
 		if (ret)
 			return ret;
 		ns->on_pf = false;
+	}
+	if (vd->erase_all) {
+		*why = "this card's erase takes every namespace: vpf does not erase";
+		return -EOPNOTSUPP;
 	}
 	return vpf_ns_erase(vd, ns, why);
 }

@@ -161,6 +161,8 @@ struct vpf_dev {
 	struct xarray ns;		/* nsid -> struct vpf_ns */
 	bool holds_module;		/* module reference while VFs exist */
 	bool removed;			/* unbound: only the struct is left */
+	bool probing;			/* probe resets the PF: no replay */
+	bool erase_all;			/* Format NVM erases every namespace */
 };
 
 /* admin.c */
@@ -219,6 +221,7 @@ int vpf_bind(const char *pci_name, const char **why);
 int vpf_unbind(const char *pci_name, bool force, const char **why);
 
 /* netlink.c */
+extern bool vpf_nl_up;		/* the family is registered */
 void vpf_nl_event(struct vpf_dev *vd, enum vpf_event_kind kind, int vf,
 		  s64 nsid, int num_vfs, const char *message);
 
