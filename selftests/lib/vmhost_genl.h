@@ -69,7 +69,7 @@ static inline int nl_open(void)
 }
 
 static char last_msg[256];
-static char reply[16384];
+static char reply[65536];
 static int reply_len;
 
 /*

@@ -308,6 +308,52 @@ TEST_F(vfs, shared_attachment_refused)
 	EXPECT_EQ(0, ns_cmd(VPF_CMD_NS_DETACH, 3, -1));
 }
 
+static int dev_set(const char *name, int policy)
+{
+	struct req q;
+
+	req_init(&q, VPF_CMD_DEV_SET, 0);
+	put_str(&q.r, VPF_A_DEV_PCI_NAME, name);
+	if (policy >= 0)
+		put_u32(&q.r, VPF_A_DEV_SLOT_DRIVER, policy);
+	return req_send(&q);
+}
+
+static int slot_get(const char *name, const char *port)
+{
+	struct req q;
+
+	req_init(&q, VPF_CMD_SLOT_GET, 0);
+	if (name)
+		put_str(&q.r, VPF_A_SLOT_PCI_NAME, name);
+	if (port)
+		put_str(&q.r, VPF_A_SLOT_PORT, port);
+	return req_send(&q);
+}
+
+/* The card's tree, and the slot policy: bad requests change nothing. */
+TEST(slot_requests_checked)
+{
+	EXPECT_EQ(VPF_SLOT_DRIVER_AUTO, dev_u32(VPF_A_DEV_SLOT_DRIVER));
+	EXPECT_LT(0, dev_u32(VPF_A_DEV_SLOTS));
+	/* A policy beyond the enum, a PF we do not drive, no PF at all. */
+	EXPECT_EQ(-ERANGE, dev_set(pf(), VPF_SLOT_DRIVER_VFIO_PCI + 1));
+	EXPECT_EQ(-ENODEV, dev_set("0000:00:00.0", VPF_SLOT_DRIVER_NONE));
+	EXPECT_EQ(VPF_SLOT_DRIVER_AUTO, dev_u32(VPF_A_DEV_SLOT_DRIVER));
+	/* Not a port of the card: the root complex, the PF itself. */
+	EXPECT_EQ(-ENOENT, slot_get(pf(), "0000:00:00.0"));
+	EXPECT_STREQ("no downstream port of that PF's card at that address (see pfctl slot list)",
+		     last_msg);
+	EXPECT_EQ(-ENOENT, slot_get(pf(), pf()));
+	EXPECT_EQ(-ENODEV, slot_get("0000:00:00.0", "0000:00:00.0"));
+	/* Both attributes are required; a port name beyond 31 bytes. */
+	EXPECT_EQ(-EINVAL, slot_get(pf(), NULL));
+	EXPECT_EQ(-EINVAL, slot_get(NULL, "0000:00:00.0"));
+	EXPECT_EQ(-EINVAL,
+		  slot_get(pf(), "0000:00:00.0.0000000000000000000000000"));
+	EXPECT_EQ(dev_u32(VPF_A_DEV_SLOTS), dump_count(VPF_CMD_SLOT_GET));
+}
+
 /* As nobody: every change refused, listing allowed. */
 TEST(unprivileged_changes_rejected)
 {
@@ -328,10 +374,12 @@ TEST(unprivileged_changes_rejected)
 		    ns_cmd(VPF_CMD_NS_WIPE, 1, -1) != -EPERM)
 			_exit(5);
 		if (dev_cmd(VPF_CMD_DEV_ADD, pf()) != -EPERM ||
-		    dev_cmd(VPF_CMD_DEV_DEL, pf()) != -EPERM)
+		    dev_cmd(VPF_CMD_DEV_DEL, pf()) != -EPERM ||
+		    dev_set(pf(), VPF_SLOT_DRIVER_NONE) != -EPERM)
 			_exit(6);
 		if (dump_count(VPF_CMD_DEV_GET) != 1 ||
-		    dump_count(VPF_CMD_NS_GET) < 1)
+		    dump_count(VPF_CMD_NS_GET) < 1 ||
+		    dump_count(VPF_CMD_SLOT_GET) < 1)
 			_exit(7);
 		_exit(0);
 	}

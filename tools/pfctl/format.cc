@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "format.h"
 
+#include <cstdio>
+
 #include "json.h"
 #include "text.h"
 
@@ -26,15 +28,22 @@ std::string of(std::uint32_t used, std::uint32_t total)
 
 Json pf_json(const Pf &p)
 {
-	return Json{
-		{ "pf", p.pci_name },	    { "state", state_name(p.state) },
-		{ "cntlid", p.cntlid },	    { "total_vfs", p.total_vfs },
-		{ "num_vfs", p.num_vfs },   { "vq_total", p.vq_total },
-		{ "vq_free", p.vq_free },   { "vq_max", p.vq_max },
-		{ "vi_total", p.vi_total }, { "vi_free", p.vi_free },
-		{ "vi_max", p.vi_max },	    { "namespaces", p.namespaces },
-		{ "model", p.model },	    { "serial", p.serial }
-	};
+	return Json{ { "pf", p.pci_name },
+		     { "state", state_name(p.state) },
+		     { "cntlid", p.cntlid },
+		     { "total_vfs", p.total_vfs },
+		     { "num_vfs", p.num_vfs },
+		     { "vq_total", p.vq_total },
+		     { "vq_free", p.vq_free },
+		     { "vq_max", p.vq_max },
+		     { "vi_total", p.vi_total },
+		     { "vi_free", p.vi_free },
+		     { "vi_max", p.vi_max },
+		     { "namespaces", p.namespaces },
+		     { "model", p.model },
+		     { "serial", p.serial },
+		     { "slot_driver", slot_driver_name(p.slot_driver) },
+		     { "slots", p.slots } };
 }
 
 Json vf_json(const Vf &v)
@@ -50,6 +59,41 @@ Json vf_json(const Vf &v)
 	j["bound"] = v.bound ? Json(*v.bound) : Json(nullptr);
 	j["in_use"] = v.in_use;
 	return j;
+}
+
+template <class T> Json opt(const std::optional<T> &v)
+{
+	return v ? Json(*v) : Json(nullptr);
+}
+
+Json slot_json(const Slot &s)
+{
+	Json j{ { "pf", s.pf }, { "port", s.port } };
+
+	j["slot"] = opt(s.number);
+	j["bus"] = opt(s.bus);
+	j["hotplug"] = s.hotplug;
+	j["occupied"] = s.occupied;
+	j["power"] = s.power;
+	j["link_up"] = s.link_up;
+	j["speed_mts"] = opt(s.speed);
+	j["width"] = opt(s.width);
+	j["card"] = s.card;
+	j["function"] = opt(s.function);
+	j["vendor"] = s.function ? Json(s.vendor) : Json(nullptr);
+	j["device"] = s.function ? Json(s.device) : Json(nullptr);
+	j["class"] = s.function ? Json(s.class_code) : Json(nullptr);
+	j["bound"] = opt(s.bound);
+	j["in_use"] = s.in_use;
+	return j;
+}
+
+std::string hex4(std::uint32_t v)
+{
+	char buf[8];
+
+	std::snprintf(buf, sizeof(buf), "%04x", v & 0xffff);
+	return buf;
 }
 
 Json ns_json(const Ns &n)
@@ -104,7 +148,9 @@ std::string format_pf(const Pf &p, Style style)
 	       std::to_string(p.vi_free) + " free of " +
 	       std::to_string(p.vi_total) + ", at most " +
 	       std::to_string(p.vi_max) + " per VF\n" + "  namespaces " +
-	       std::to_string(p.namespaces) + "\n";
+	       std::to_string(p.namespaces) + "\n" + "  slots " +
+	       std::to_string(p.slots) + ", hot-added functions get " +
+	       slot_driver_name(p.slot_driver) + "\n";
 }
 
 std::string format_vfs(const std::vector<Vf> &vfs, Style style)
@@ -165,6 +211,65 @@ std::string format_nss(const std::vector<Ns> &nss, Style style)
 	return t.empty() ? "" : t.str();
 }
 
+std::string format_link(const Slot &s)
+{
+	if (!s.link_up)
+		return "down";
+	std::string r;
+
+	if (s.speed && *s.speed) {
+		char buf[32];
+
+		std::snprintf(buf, sizeof(buf), "%g GT/s", *s.speed / 1000.0);
+		r = buf;
+	}
+	if (s.width)
+		r += (r.empty() ? "x" : " x") + std::to_string(*s.width);
+	return r.empty() ? "up" : r;
+}
+
+std::string format_slots(const std::vector<Slot> &slots, Style style)
+{
+	if (style != Style::Text) {
+		Json a = Json::array();
+
+		for (const auto &s : slots)
+			a.push_back(slot_json(s));
+		return dump(a, style);
+	}
+	Table t({ { "PF" },
+		  { "PORT" },
+		  { "SLOT", true },
+		  { "STATE" },
+		  { "LINK" },
+		  { "FUNCTION" },
+		  { "ID" },
+		  { "BOUND" },
+		  { "USE" } });
+	for (const auto &s : slots) {
+		std::string state = s.card	? "card" :
+				    !s.occupied ? "empty" :
+				    !s.power	? "off" :
+				    s.function	? "on" :
+						  "present";
+
+		t.add({ s.pf, s.port,
+			s.number ? std::to_string(*s.number) : "-", state,
+			format_link(s), s.function.value_or("-"),
+			s.function ? hex4(s.vendor) + ":" + hex4(s.device) :
+				     "-",
+			s.bound.value_or("-"), s.in_use ? "in-use" : "-" });
+	}
+	return t.empty() ? "" : t.str();
+}
+
+std::string format_slot(const Slot &s, Style style)
+{
+	if (style != Style::Text)
+		return dump(slot_json(s), style);
+	return format_slots({ s }, style);
+}
+
 std::string format_event(const Event &e, Style style)
 {
 	if (style != Style::Text) {
@@ -186,6 +291,12 @@ std::string format_event(const Event &e, Style style)
 			j["driver"] = driver_name(*e.driver);
 		if (e.message)
 			j["message"] = *e.message;
+		if (e.slot)
+			j["slot"] = *e.slot;
+		if (e.function)
+			j["function"] = *e.function;
+		if (e.bound)
+			j["bound"] = *e.bound;
 		return dump(j, style);
 	}
 	std::string s = e.pf + " " + event_kind_name(e.kind);
@@ -204,6 +315,12 @@ std::string format_event(const Event &e, Style style)
 		s += " vi " + std::to_string(*e.vi);
 	if (e.driver)
 		s += " driver " + driver_name(*e.driver);
+	if (e.slot)
+		s += " slot " + *e.slot;
+	if (e.function)
+		s += " function " + *e.function;
+	if (e.bound)
+		s += " bound " + *e.bound;
 	if (e.message)
 		s += ": " + *e.message;
 	return s + "\n";

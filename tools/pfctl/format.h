@@ -24,6 +24,12 @@ std::string format_vfs(const std::vector<Vf> &vfs, Style style);
 std::string format_vf(const Vf &v, Style style);
 // `ns show`: a table ("" with no namespace), or a JSON array.
 std::string format_nss(const std::vector<Ns> &nss, Style style);
+// `slot show`: a table ("" with no port), or a JSON array; `slot show PF
+// PORT`: the same with one port (JSON: the object).
+std::string format_slots(const std::vector<Slot> &slots, Style style);
+std::string format_slot(const Slot &s, Style style);
+// "8 GT/s x4", or "down".
+std::string format_link(const Slot &s);
 // `monitor`: one line per event, "PF KIND [vf N] [ns N] ..."; or one JSON
 // object per line (-j; -p indents it).
 std::string format_event(const Event &e, Style style);

@@ -40,6 +40,8 @@ Pf decode_pf(const vmhost::genl::Attrs &a)
 	p.namespaces = a.u32(VPF_A_DEV_NAMESPACES).value_or(0);
 	p.serial = a.str(VPF_A_DEV_SERIAL).value_or("");
 	p.model = a.str(VPF_A_DEV_MODEL).value_or("");
+	p.slot_driver = a.u32(VPF_A_DEV_SLOT_DRIVER).value_or(0);
+	p.slots = a.u32(VPF_A_DEV_SLOTS).value_or(0);
 	return p;
 }
 
@@ -75,6 +77,31 @@ Ns decode_ns(const vmhost::genl::Attrs &a)
 	return n;
 }
 
+Slot decode_slot(const vmhost::genl::Attrs &a)
+{
+	const char *o = "slot";
+	Slot s;
+
+	s.pf = need(a.str(VPF_A_SLOT_PCI_NAME), o, "pci-name");
+	s.port = need(a.str(VPF_A_SLOT_PORT), o, "port");
+	s.number = a.u32(VPF_A_SLOT_NUMBER);
+	s.bus = a.str(VPF_A_SLOT_BUS);
+	s.hotplug = a.has(VPF_A_SLOT_HOTPLUG);
+	s.occupied = a.has(VPF_A_SLOT_OCCUPIED);
+	s.power = a.u8(VPF_A_SLOT_POWER).value_or(0) != 0;
+	s.link_up = a.has(VPF_A_SLOT_LINK_UP);
+	s.speed = a.u32(VPF_A_SLOT_SPEED);
+	s.width = a.u32(VPF_A_SLOT_WIDTH);
+	s.card = a.has(VPF_A_SLOT_CARD);
+	s.function = a.str(VPF_A_SLOT_FUNCTION);
+	s.vendor = a.u32(VPF_A_SLOT_VENDOR).value_or(0);
+	s.device = a.u32(VPF_A_SLOT_DEVICE).value_or(0);
+	s.class_code = a.u32(VPF_A_SLOT_CLASS).value_or(0);
+	s.bound = a.str(VPF_A_SLOT_BOUND);
+	s.in_use = a.has(VPF_A_SLOT_IN_USE);
+	return s;
+}
+
 Event decode_event(const vmhost::genl::Attrs &a)
 {
 	const char *o = "event";
@@ -91,6 +118,9 @@ Event decode_event(const vmhost::genl::Attrs &a)
 	e.vi = a.u32(VPF_A_EVENT_VI);
 	e.driver = a.u32(VPF_A_EVENT_DRIVER);
 	e.message = a.str(VPF_A_EVENT_MESSAGE);
+	e.slot = a.str(VPF_A_EVENT_SLOT);
+	e.function = a.str(VPF_A_EVENT_FUNCTION);
+	e.bound = a.str(VPF_A_EVENT_BOUND);
 	return e;
 }
 
@@ -106,6 +136,9 @@ std::string event_kind_name(std::uint32_t kind)
 		[VPF_EVENT_KIND_RECOVERED] = "recovered",
 		[VPF_EVENT_KIND_FAILED] = "failed",
 		[VPF_EVENT_KIND_ERROR] = "error",
+		[VPF_EVENT_KIND_HOTPLUG_ADD] = "hotplug-add",
+		[VPF_EVENT_KIND_HOTPLUG_BOUND] = "hotplug-bound",
+		[VPF_EVENT_KIND_HOTPLUG_REMOVE] = "hotplug-remove",
 	};
 
 	return kind < std::size(names) ? names[kind] : std::to_string(kind);
@@ -130,6 +163,13 @@ std::string driver_name(std::uint32_t driver)
 	const auto &names = driver_names();
 
 	return driver < names.size() ? names[driver] : std::to_string(driver);
+}
+
+std::string slot_driver_name(std::uint32_t policy)
+{
+	const auto &names = slot_driver_names();
+
+	return policy < names.size() ? names[policy] : std::to_string(policy);
 }
 
 } // namespace pfctl

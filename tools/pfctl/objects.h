@@ -22,6 +22,8 @@ struct Pf {
 	std::uint32_t vi_total = 0, vi_free = 0, vi_max = 0;
 	std::uint32_t namespaces = 0;
 	std::string serial, model;
+	std::uint32_t slot_driver = 0; // enum vpf_slot_driver
+	std::uint32_t slots = 0;
 };
 
 // One VF of a PF.
@@ -47,6 +49,19 @@ struct Ns {
 	bool needs_wipe = false;
 };
 
+// One downstream port of a PF's card.
+struct Slot {
+	std::string pf, port;
+	std::optional<std::uint32_t> number; // physical slot number
+	std::optional<std::string> bus; // secondary bus "dddd:bb"
+	bool hotplug = false, occupied = false, power = false;
+	bool link_up = false, card = false, in_use = false;
+	std::optional<std::uint32_t> speed, width; // MT/s, lanes
+	std::optional<std::string> function;
+	std::uint32_t vendor = 0, device = 0, class_code = 0;
+	std::optional<std::string> bound;
+};
+
 // An event of the "events" group.
 struct Event {
 	std::string pf;
@@ -55,6 +70,7 @@ struct Event {
 	std::optional<bool> online;
 	std::optional<std::uint32_t> vq, vi, driver;
 	std::optional<std::string> message;
+	std::optional<std::string> slot, function, bound; // hot-plug
 };
 
 Pf decode_pf(const vmhost::genl::Attrs &a);
@@ -63,11 +79,14 @@ Event decode_event(const vmhost::genl::Attrs &a);
 std::string event_kind_name(std::uint32_t kind);
 Vf decode_vf(const vmhost::genl::Attrs &a);
 Ns decode_ns(const vmhost::genl::Attrs &a);
+Slot decode_slot(const vmhost::genl::Attrs &a);
 
 // "live", "recovering", "failed"; the number for a state pfctl does not
 // know.
 std::string state_name(std::uint32_t state);
 // "none", "nvme", "vfio-pci"; the number for one pfctl does not know.
 std::string driver_name(std::uint32_t driver);
+// "auto", "none", "vfio-pci"; the number for one pfctl does not know.
+std::string slot_driver_name(std::uint32_t policy);
 
 } // namespace pfctl

@@ -16,6 +16,13 @@ const std::vector<std::string> &driver_names()
 	return names;
 }
 
+const std::vector<std::string> &slot_driver_names()
+{
+	static const std::vector<std::string> names = { "auto", "none",
+							"vfio-pci" };
+	return names;
+}
+
 namespace
 {
 
@@ -33,14 +40,14 @@ bool hex(const std::string &text, std::size_t max, unsigned long &v)
 
 } // namespace
 
-std::string parse_pci(const std::string &text)
+std::string parse_pci(const std::string &text, const char *what)
 {
 	std::string rest = text;
 	unsigned long dom = 0, bus, dev, fn;
 	std::size_t c = rest.find(':');
 
 	auto bad = [&]() {
-		return UsageError("PF '" + text +
+		return UsageError(std::string(what) + " '" + text +
 				  "' is not a PCI address (0000:05:00.0 or "
 				  "05:00.0)");
 	};
@@ -112,6 +119,19 @@ const char kMonitorSummary[] =
 	"print each event as it happens: VFs enabled and disabled, VF "
 	"changes, attachments and erases, resets, recovery, PCI errors "
 	"(CAP_SYS_ADMIN)";
+const char kDevSetSummary[] =
+	"set PF's slot policy: what a function hot-added behind its card's "
+	"switch is bound to (CAP_SYS_ADMIN)";
+const char kSlotShowSummary[] =
+	"the downstream ports of every PF's card, of PF, or PORT of PF: "
+	"slot, presence, power, link, the function and its driver";
+const char kSlotAddSummary[] =
+	"power on the occupied slot at PORT through the hot-plug driver; "
+	"the function gets the slot policy's driver (CAP_SYS_ADMIN)";
+const char kSlotRemoveSummary[] =
+	"power off the slot at PORT through the hot-plug driver, removing "
+	"its function; refused while it is in use unless force "
+	"(CAP_SYS_ADMIN)";
 const char kNsWipeSummary[] =
 	"erase namespace NSID, attached to no VF: it reads zeroes "
 	"afterwards (CAP_SYS_ADMIN)";
@@ -134,9 +154,12 @@ const vmhost::cli::Grammar &grammar()
 			  "the PFs (physical functions) vpf drives",
 			  { { "show", kDevShowSummary, { kPfOptional } },
 			    { "add", kDevAddSummary, { kPfRequired } },
-			    { "del",
-			      kDevDelSummary,
-			      { kPfRequired, kForce } } } },
+			    { "del", kDevDelSummary, { kPfRequired, kForce } },
+			    { "set",
+			      kDevSetSummary,
+			      { kPfRequired,
+				{ "slot-driver", Param::Keyword, "POLICY",
+				  slot_driver_names() } } } } },
 			{ "vf",
 			  "the VFs of the PFs",
 			  { { "show",
@@ -184,6 +207,21 @@ const vmhost::cli::Grammar &grammar()
 				  "",
 				  {},
 				  true } } } } },
+			{ "slot",
+			  "the hot-plug slots of the PFs' cards (the PCIe "
+			  "switch ports above each PF)",
+			  { { "show",
+			      kSlotShowSummary,
+			      { kPfOptional, { "PORT", Param::Positional } } },
+			    { "add",
+			      kSlotAddSummary,
+			      { kPfRequired,
+				{ "PORT", Param::Positional, "", {}, true } } },
+			    { "remove",
+			      kSlotRemoveSummary,
+			      { kPfRequired,
+				{ "PORT", Param::Positional, "", {}, true },
+				kForce } } } },
 			{ "monitor",
 			  "the events of every PF vpf drives",
 			  { { "", kMonitorSummary } } },
@@ -221,6 +259,13 @@ Invocation interpret(const vmhost::cli::Invocation &c)
 		inv.vq = number(c, "vq", 0, 65535);
 	if (c.has("vi"))
 		inv.vi = number(c, "vi", 0, 65535);
+	if (c.has("PORT"))
+		inv.port = parse_pci(c.get("PORT"), "PORT");
+	if (c.has("slot-driver"))
+		inv.slot_driver = static_cast<std::uint32_t>(
+			vmhost::match_keyword("slot-driver",
+					      c.get("slot-driver"),
+					      slot_driver_names()));
 	if (c.has("driver"))
 		inv.driver = static_cast<Driver>(vmhost::match_keyword(
 			"driver", c.get("driver"), driver_names()));
@@ -230,6 +275,12 @@ Invocation interpret(const vmhost::cli::Invocation &c)
 		inv.command = Command::DevAdd;
 	} else if (c.is("dev", "del")) {
 		inv.command = Command::DevDel;
+	} else if (c.is("dev", "set")) {
+		inv.command = Command::DevSet;
+		if (!inv.slot_driver)
+			throw UsageError("dev set needs something to change: "
+					 "slot-driver",
+					 "dev set");
 	} else if (c.is("dev")) {
 		inv.command = inv.pf.empty() ? Command::DevList :
 					       Command::DevShow;
@@ -263,6 +314,15 @@ Invocation interpret(const vmhost::cli::Invocation &c)
 		inv.command = Command::NsWipe;
 	} else if (c.is("ns")) {
 		inv.command = Command::NsList;
+	} else if (c.is("slot", "add")) {
+		inv.command = Command::SlotAdd;
+	} else if (c.is("slot", "remove")) {
+		inv.command = Command::SlotRemove;
+	} else if (c.is("slot")) {
+		if (!inv.port.empty() && inv.pf.empty())
+			throw UsageError("PORT needs its PF", "slot show");
+		inv.command = inv.port.empty() ? Command::SlotList :
+						 Command::SlotShow;
 	} else if (c.is("monitor")) {
 		inv.command = Command::Monitor;
 	}

@@ -22,6 +22,7 @@ enum class Command {
 	DevShow, // dev show PF
 	DevAdd,
 	DevDel,
+	DevSet, // dev set PF slot-driver POLICY
 	VfList, // vf show [PF]
 	VfShow, // vf show PF VF
 	VfEnable, // vf enable PF N, vf disable PF (N = 0)
@@ -30,6 +31,10 @@ enum class Command {
 	NsAttach,
 	NsDetach,
 	NsWipe,
+	SlotList, // slot show [PF]
+	SlotShow, // slot show PF PORT
+	SlotAdd,
+	SlotRemove,
 	Monitor,
 	Help,
 	Version,
@@ -40,6 +45,9 @@ enum class Driver : std::uint32_t { None = 0, Nvme = 1, VfioPci = 2 };
 
 // The drivers by their names, in enum order: "none", "nvme", "vfio-pci".
 const std::vector<std::string> &driver_names();
+
+// enum vpf_slot_driver, by name: "auto", "none", "vfio-pci".
+const std::vector<std::string> &slot_driver_names();
 
 struct Invocation {
 	Command command = Command::Help;
@@ -53,6 +61,8 @@ struct Invocation {
 	std::optional<std::uint32_t> vq;
 	std::optional<std::uint32_t> vi;
 	std::optional<Driver> driver;
+	std::optional<std::uint32_t> slot_driver; // enum vpf_slot_driver
+	std::string port; // a downstream port's PCI address, "" if none
 	bool force = false;
 };
 
@@ -66,7 +76,7 @@ Invocation interpret(const vmhost::cli::Invocation &cli);
 Invocation parse(const std::vector<std::string> &args);
 
 // A PCI address "DDDD:BB:DD.F" or "BB:DD.F" (domain 0), hexadecimal, to
-// the kernel's form "0000:05:00.0"; throws UsageError.
-std::string parse_pci(const std::string &text);
+// the kernel's form "0000:05:00.0"; throws UsageError naming it `what`.
+std::string parse_pci(const std::string &text, const char *what = "PF");
 
 } // namespace pfctl

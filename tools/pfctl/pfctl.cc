@@ -23,6 +23,7 @@
 #include "objects.h"
 #include "options.h"
 #include "signals.h"
+#include "slots.h"
 
 namespace pfctl
 {
@@ -134,6 +135,51 @@ void rescan(genl::Socket &s, const std::string &pf,
 	}
 }
 
+// The port `port` of `pf`'s card as the module reports it.
+Slot get_slot(genl::Socket &s, const std::string &pf, const std::string &port)
+{
+	std::optional<Slot> slot;
+
+	s.request(
+		VPF_CMD_SLOT_GET, VPF_A_SLOT_MAX,
+		[&](genl::Message &m) {
+			m.put_string(VPF_A_SLOT_PCI_NAME, pf);
+			m.put_string(VPF_A_SLOT_PORT, port);
+		},
+		[&](const genl::Attrs &a) { slot = decode_slot(a); });
+	if (!slot)
+		no_reply("slot");
+	return *slot;
+}
+
+// slot add, slot remove: through the hot-plug driver's power control.
+void slot_power(genl::Socket &s, const Invocation &inv)
+{
+	bool remove = inv.command == Command::SlotRemove;
+	Slot slot = get_slot(s, inv.pf, inv.port);
+	std::string why = slot_refusal(slot, remove, inv.force);
+
+	if (!why.empty())
+		throw vmhost::cli::Failure(why);
+	if (!remove && slot_add_is_done(slot))
+		return;
+	auto dir = find_slot_dir("/sys/bus/pci/slots", slot);
+	if (dir.empty())
+		throw vmhost::cli::Failure(
+			"no hot-plug driver registered the slot at " +
+			inv.port +
+			" (/sys/bus/pci/slots has none with its address; is "
+			"pciehp in charge of it?)");
+	try {
+		set_slot_power(dir, !remove);
+	} catch (const vmhost::cli::Failure &) {
+		// pciehp powers an occupied slot by itself when the card
+		// appears; if it did so meanwhile, there is nothing to do.
+		if (remove || !slot_add_is_done(get_slot(s, inv.pf, inv.port)))
+			throw;
+	}
+}
+
 std::string run(const Invocation &inv)
 {
 	genl::Socket s(VPF_FAMILY_NAME, VPF_FAMILY_VERSION);
@@ -171,6 +217,33 @@ std::string run(const Invocation &inv)
 				  if (inv.force)
 					  m.put_flag(VPF_A_DEV_FORCE);
 			  });
+		return "";
+	case Command::DevSet:
+		s.request(VPF_CMD_DEV_SET, VPF_A_DEV_MAX, [&](genl::Message &m) {
+			m.put_string(VPF_A_DEV_PCI_NAME, inv.pf);
+			m.put_u32(VPF_A_DEV_SLOT_DRIVER, *inv.slot_driver);
+		});
+		return "";
+	case Command::SlotList: {
+		std::vector<Slot> slots;
+
+		s.dump(
+			VPF_CMD_SLOT_GET, VPF_A_SLOT_MAX,
+			[&](genl::Message &m) {
+				if (!inv.pf.empty())
+					m.put_string(VPF_A_SLOT_PCI_NAME,
+						     inv.pf);
+			},
+			[&](const genl::Attrs &a) {
+				slots.push_back(decode_slot(a));
+			});
+		return format_slots(slots, style);
+	}
+	case Command::SlotShow:
+		return format_slot(get_slot(s, inv.pf, inv.port), style);
+	case Command::SlotAdd:
+	case Command::SlotRemove:
+		slot_power(s, inv);
 		return "";
 	case Command::VfList: {
 		std::vector<Vf> vfs;

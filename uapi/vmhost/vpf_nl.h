@@ -50,6 +50,13 @@ enum vpf_vf_driver {
  * @VPF_EVENT_KIND_FAILED: The controller stopped answering; message says what
  *   happened.
  * @VPF_EVENT_KIND_ERROR: A PCI error was reported on the PF (message).
+ * @VPF_EVENT_KIND_HOTPLUG_ADD: A function appeared behind a hot-plug port of
+ *   the card's switch (slot, function; driver says what the slot policy gave
+ *   it).
+ * @VPF_EVENT_KIND_HOTPLUG_BOUND: A hot-added function got a driver (slot,
+ *   function, bound).
+ * @VPF_EVENT_KIND_HOTPLUG_REMOVE: A function behind a hot-plug port went away
+ *   (slot, function).
  */
 enum vpf_event_kind {
 	VPF_EVENT_KIND_VFS,
@@ -61,6 +68,24 @@ enum vpf_event_kind {
 	VPF_EVENT_KIND_RECOVERED,
 	VPF_EVENT_KIND_FAILED,
 	VPF_EVENT_KIND_ERROR,
+	VPF_EVENT_KIND_HOTPLUG_ADD,
+	VPF_EVENT_KIND_HOTPLUG_BOUND,
+	VPF_EVENT_KIND_HOTPLUG_REMOVE,
+};
+
+/**
+ * enum vpf_slot_driver - What a function hot-added behind the card's switch is
+ *   bound to (the card's slot policy).
+ * @VPF_SLOT_DRIVER_AUTO: Whatever driver the kernel matches (no
+ *   driver_override).
+ * @VPF_SLOT_DRIVER_NONE: No driver (driver_override "none"); bind it later by
+ *   hand.
+ * @VPF_SLOT_DRIVER_VFIO_PCI: vfio-pci, for passthrough to a VM.
+ */
+enum vpf_slot_driver {
+	VPF_SLOT_DRIVER_AUTO,
+	VPF_SLOT_DRIVER_NONE,
+	VPF_SLOT_DRIVER_VFIO_PCI,
 };
 
 #define VPF_MAX_VFS	255
@@ -82,6 +107,8 @@ enum {
 	VPF_A_DEV_SERIAL,
 	VPF_A_DEV_MODEL,
 	VPF_A_DEV_FORCE,
+	VPF_A_DEV_SLOT_DRIVER,
+	VPF_A_DEV_SLOTS,
 
 	__VPF_A_DEV_MAX,
 	VPF_A_DEV_MAX = (__VPF_A_DEV_MAX - 1)
@@ -122,6 +149,30 @@ enum {
 };
 
 enum {
+	VPF_A_SLOT_UNSPEC,
+	VPF_A_SLOT_PCI_NAME,
+	VPF_A_SLOT_PORT,
+	VPF_A_SLOT_NUMBER,
+	VPF_A_SLOT_BUS,
+	VPF_A_SLOT_HOTPLUG,
+	VPF_A_SLOT_OCCUPIED,
+	VPF_A_SLOT_POWER,
+	VPF_A_SLOT_LINK_UP,
+	VPF_A_SLOT_SPEED,
+	VPF_A_SLOT_WIDTH,
+	VPF_A_SLOT_CARD,
+	VPF_A_SLOT_FUNCTION,
+	VPF_A_SLOT_VENDOR,
+	VPF_A_SLOT_DEVICE,
+	VPF_A_SLOT_CLASS,
+	VPF_A_SLOT_BOUND,
+	VPF_A_SLOT_IN_USE,
+
+	__VPF_A_SLOT_MAX,
+	VPF_A_SLOT_MAX = (__VPF_A_SLOT_MAX - 1)
+};
+
+enum {
 	VPF_A_EVENT_UNSPEC,
 	VPF_A_EVENT_PCI_NAME,
 	VPF_A_EVENT_KIND,
@@ -133,6 +184,9 @@ enum {
 	VPF_A_EVENT_VI,
 	VPF_A_EVENT_DRIVER,
 	VPF_A_EVENT_MESSAGE,
+	VPF_A_EVENT_SLOT,
+	VPF_A_EVENT_FUNCTION,
+	VPF_A_EVENT_BOUND,
 
 	__VPF_A_EVENT_MAX,
 	VPF_A_EVENT_MAX = (__VPF_A_EVENT_MAX - 1)
@@ -151,6 +205,8 @@ enum {
 	VPF_CMD_NS_DETACH,
 	VPF_CMD_NS_WIPE,
 	VPF_CMD_EVENT,
+	VPF_CMD_DEV_SET,
+	VPF_CMD_SLOT_GET,
 
 	__VPF_CMD_MAX,
 	VPF_CMD_MAX = (__VPF_CMD_MAX - 1)

@@ -83,6 +83,7 @@ static void vpf_release(struct kref *kref)
 
 	xa_destroy(&vd->ns);
 	kfree(vd->vfs);
+	pci_dev_put(vd->card);
 	pci_dev_put(vd->pdev);
 	kfree(vd);
 }
@@ -230,17 +231,14 @@ static int vpf_bdev_open(struct device *dev, void *unused)
 }
 
 /*
- * Is VF @vf in use? Open through vfio-pci (vfio-pci enables the device
- * when its user opens it, not at probe), or an nvme block device of it is
- * open (mounted, or held by a VM). Called with vd->lock held.
+ * Is @pdev in use? Open through vfio-pci (vfio-pci enables the device
+ * when its user opens it, not at probe), or a block device of it is open
+ * (an nvme disk mounted, or held by a VM). Takes its device lock.
  */
-bool vpf_vf_in_use(struct vpf_dev *vd, unsigned int vf)
+bool vpf_pdev_in_use(struct pci_dev *pdev)
 {
-	struct pci_dev *pdev = vpf_vf_pdev(vd, vf);
 	bool busy = false;
 
-	if (!pdev)
-		return false;
 	device_lock(&pdev->dev);
 	if (pdev->dev.driver) {
 		if (!strcmp(pdev->dev.driver->name, "vfio-pci"))
@@ -250,6 +248,18 @@ bool vpf_vf_in_use(struct vpf_dev *vd, unsigned int vf)
 						     vpf_bdev_open);
 	}
 	device_unlock(&pdev->dev);
+	return busy;
+}
+
+/* Is VF @vf in use (vpf_pdev_in_use)? Called with vd->lock held. */
+bool vpf_vf_in_use(struct vpf_dev *vd, unsigned int vf)
+{
+	struct pci_dev *pdev = vpf_vf_pdev(vd, vf);
+	bool busy;
+
+	if (!pdev)
+		return false;
+	busy = vpf_pdev_in_use(pdev);
 	pci_dev_put(pdev);
 	return busy;
 }
@@ -638,6 +648,8 @@ static int vpf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&vd->lock);
 	xa_init(&vd->ns);
 	vd->pdev = pci_dev_get(pdev);
+	vd->card = vpf_card_root(pdev);
+	vd->slot_driver = READ_ONCE(vpf_slot_driver_default);
 	vd->state = VPF_FAILED;
 	vd->total_vfs = min(total, VPF_MAX_VFS);
 	vd->vfs = kcalloc(vd->total_vfs, sizeof(*vd->vfs), GFP_KERNEL);
@@ -1085,15 +1097,19 @@ static int vpf_bus_notify(struct notifier_block *nb, unsigned long action,
 	struct pci_dev *pdev = to_pci_dev(data);
 	const char *name = NULL;
 
-	if (action != BUS_NOTIFY_ADD_DEVICE)
-		return NOTIFY_DONE;
-	if (pdev->is_virtfn && pdev->physfn->dev.driver == &vpf_driver.driver)
-		name = VPF_OVERRIDE_NONE;
-	else if (!pdev->is_virtfn && vpf_named(pdev))
-		name = VPF_DRV_NAME;
-	if (name &&
-	    device_set_driver_override(&pdev->dev, name))
-		pci_err(pdev, "cannot set driver_override %s\n", name);
+	if (action == BUS_NOTIFY_ADD_DEVICE) {
+		if (pdev->is_virtfn &&
+		    pdev->physfn->dev.driver == &vpf_driver.driver)
+			name = VPF_OVERRIDE_NONE;
+		else if (!pdev->is_virtfn && vpf_named(pdev))
+			name = VPF_DRV_NAME;
+	}
+	if (name) {
+		if (device_set_driver_override(&pdev->dev, name))
+			pci_err(pdev, "cannot set driver_override %s\n", name);
+	} else if (!pdev->is_virtfn) {
+		vpf_slot_notify(pdev, action);
+	}
 	return NOTIFY_DONE;
 }
 

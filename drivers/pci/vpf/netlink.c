@@ -7,6 +7,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kmod.h>
+
 #include <vmhost_nl.h>
 
 #include "vpf.h"
@@ -56,6 +58,21 @@ static void vpf_nl_unlock(struct vpf_dev *vd)
 	vpf_put(vd);
 }
 
+/* The PF named by @attr, with a reference, not locked. */
+static struct vpf_dev *vpf_nl_get(struct netlink_ext_ack *extack,
+				  struct nlattr *attr)
+{
+	char name[32];
+	struct vpf_dev *vd;
+
+	nla_strscpy(name, attr, sizeof(name));
+	vd = vpf_get(name);
+	if (!vd)
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "vpf does not drive a PF at that address");
+	return vd;
+}
+
 static u32 vpf_free(struct vpf_dev *vd, enum vpf_res rt)
 {
 	u32 total = rt == VPF_RES_VQ ? vd->pool.vq_total : vd->pool.vi_total;
@@ -63,8 +80,27 @@ static u32 vpf_free(struct vpf_dev *vd, enum vpf_res rt)
 	return total - vpf_pool_used(vd->vfs, vd->num_vfs, rt, -1);
 }
 
-static int vpf_nl_fill_dev(struct sk_buff *skb, struct vpf_dev *vd)
+/*
+ * The card's ports, counted before vpf_lock(): pciehp takes the PF's
+ * device lock under pci_lock_rescan_remove() when it removes the PF.
+ */
+static int vpf_nl_slots(struct vpf_dev *vd)
 {
+	struct pci_dev **ports;
+	int n;
+
+	pci_lock_rescan_remove();
+	n = vpf_ports_get(vd, &ports);
+	if (n >= 0)
+		vpf_ports_put(ports, n);
+	pci_unlock_rescan_remove();
+	return n;
+}
+
+static int vpf_nl_fill_dev(struct sk_buff *skb, struct vpf_dev *vd, int slots)
+{
+	if (slots < 0)
+		return slots;
 	if (nla_put_string(skb, VPF_A_DEV_PCI_NAME, pci_name(vd->pdev)) ||
 	    nla_put_u32(skb, VPF_A_DEV_STATE, vd->state) ||
 	    nla_put_u32(skb, VPF_A_DEV_CNTLID, vd->cntlid) ||
@@ -78,7 +114,10 @@ static int vpf_nl_fill_dev(struct sk_buff *skb, struct vpf_dev *vd)
 	    nla_put_u32(skb, VPF_A_DEV_VI_MAX, vd->pool.vi_max) ||
 	    nla_put_u32(skb, VPF_A_DEV_NAMESPACES, vpf_ns_count(vd)) ||
 	    nla_put_string(skb, VPF_A_DEV_SERIAL, vd->serial) ||
-	    nla_put_string(skb, VPF_A_DEV_MODEL, vd->model))
+	    nla_put_string(skb, VPF_A_DEV_MODEL, vd->model) ||
+	    nla_put_u32(skb, VPF_A_DEV_SLOT_DRIVER,
+			READ_ONCE(vd->slot_driver)) ||
+	    nla_put_u32(skb, VPF_A_DEV_SLOTS, slots))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -87,22 +126,29 @@ int vpf_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vpf_dev *vd;
 	struct sk_buff *msg;
+	int ret, slots;
 	void *hdr;
-	int ret;
 
 	ret = vpf_nl_allowed(skb, info->extack, false);
 	if (ret)
 		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_DEV_PCI_NAME))
+		return -EINVAL;
+	vd = vpf_nl_get(info->extack, info->attrs[VPF_A_DEV_PCI_NAME]);
+	if (!vd)
+		return -ENODEV;
+	slots = vpf_nl_slots(vd);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		vpf_put(vd);
 		return -ENOMEM;
-	vd = vpf_nl_lock(info, VPF_A_DEV_PCI_NAME);
-	if (IS_ERR(vd)) {
-		nlmsg_free(msg);
-		return PTR_ERR(vd);
 	}
+	vpf_lock(vd);
 	hdr = genlmsg_iput(msg, info);
-	ret = hdr ? vpf_nl_fill_dev(msg, vd) : -EMSGSIZE;
+	if (vd->removed)
+		ret = -ENODEV;
+	else
+		ret = hdr ? vpf_nl_fill_dev(msg, vd, slots) : -EMSGSIZE;
 	vpf_nl_unlock(vd);
 	if (ret) {
 		nlmsg_free(msg);
@@ -149,18 +195,19 @@ static bool vpf_nl_dump_match(struct netlink_callback *cb,
 int vpf_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vpf_dev *vd;
+	int ret, slots;
 	void *hdr;
-	int ret;
 
 	ret = vpf_nl_allowed(cb->skb, cb->extack, false);
 	if (ret)
 		return ret;
 	for (; (vd = vpf_nl_nth(cb->args[0])); cb->args[0]++) {
+		slots = vpf_nl_slots(vd);
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &vpf_nl_family,
 				  NLM_F_MULTI, VPF_CMD_DEV_GET);
 		vpf_lock(vd);
-		ret = hdr ? vpf_nl_fill_dev(skb, vd) : -EMSGSIZE;
+		ret = hdr ? vpf_nl_fill_dev(skb, vd, slots) : -EMSGSIZE;
 		vpf_unlock(vd);
 		vpf_put(vd);
 		if (ret) {
@@ -208,6 +255,30 @@ int vpf_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		vpf_nl_why(info->extack, why);
 	return ret;
+}
+
+int vpf_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[VPF_A_DEV_SLOT_DRIVER];
+	struct vpf_dev *vd;
+	const char *name;
+	int ret;
+
+	ret = vpf_nl_allowed(skb, info->extack, true);
+	if (ret)
+		return ret;
+	vd = vpf_nl_lock(info, VPF_A_DEV_PCI_NAME);
+	if (IS_ERR(vd))
+		return PTR_ERR(vd);
+	if (a) {
+		/* The driver's module now, not from the bus notifier. */
+		name = vpf_slot_driver_name(nla_get_u32(a));
+		if (name && strcmp(name, VPF_OVERRIDE_NONE))
+			request_module("%s", name);
+		WRITE_ONCE(vd->slot_driver, nla_get_u32(a));
+	}
+	vpf_nl_unlock(vd);
+	return 0;
 }
 
 static int vpf_nl_fill_vf(struct sk_buff *skb, struct vpf_dev *vd,
@@ -525,6 +596,103 @@ int vpf_nl_ns_wipe_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+int vpf_nl_slot_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pci_dev **ports, *port = NULL;
+	struct sk_buff *msg;
+	struct vpf_dev *vd;
+	char name[32];
+	void *hdr;
+	int ret, n, i;
+
+	ret = vpf_nl_allowed(skb, info->extack, false);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_SLOT_PCI_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, VPF_A_SLOT_PORT))
+		return -EINVAL;
+	vd = vpf_nl_get(info->extack, info->attrs[VPF_A_SLOT_PCI_NAME]);
+	if (!vd)
+		return -ENODEV;
+	pci_lock_rescan_remove();
+	n = vpf_ports_get(vd, &ports);
+	if (n < 0) {
+		pci_unlock_rescan_remove();
+		vpf_put(vd);
+		return n;
+	}
+	nla_strscpy(name, info->attrs[VPF_A_SLOT_PORT], sizeof(name));
+	for (i = 0; i < n && !port; i++)
+		if (!strcmp(pci_name(ports[i]), name))
+			port = ports[i];
+	ret = -ENOENT;
+	msg = port ? genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL) : NULL;
+	if (!port)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VPF_A_SLOT_PORT],
+				    "no downstream port of that PF's card at that address (see pfctl slot list)");
+	else if (!msg)
+		ret = -ENOMEM;
+	hdr = msg ? genlmsg_iput(msg, info) : NULL;
+	if (hdr)
+		ret = vpf_slot_fill(msg, vd, port);
+	else if (msg)
+		ret = -EMSGSIZE;
+	vpf_ports_put(ports, n);
+	pci_unlock_rescan_remove();
+	vpf_put(vd);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int vpf_nl_slot_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pci_dev **ports;
+	struct vpf_dev *vd;
+	int ret = 0, n;
+	void *hdr;
+
+	ret = vpf_nl_allowed(cb->skb, cb->extack, false);
+	if (ret)
+		return ret;
+	for (; (vd = vpf_nl_nth(cb->args[0]));
+	     cb->args[0]++, cb->args[1] = 0) {
+		if (!vpf_nl_dump_match(cb, vd, VPF_A_SLOT_PCI_NAME)) {
+			vpf_put(vd);
+			continue;
+		}
+		pci_lock_rescan_remove();
+		n = vpf_ports_get(vd, &ports);
+		ret = n < 0 ? n : 0;
+		for (; !ret && cb->args[1] < n; cb->args[1]++) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &vpf_nl_family,
+					  NLM_F_MULTI, VPF_CMD_SLOT_GET);
+			ret = hdr ? vpf_slot_fill(skb, vd, ports[cb->args[1]]) :
+				    -EMSGSIZE;
+			if (ret) {
+				if (hdr)
+					genlmsg_cancel(skb, hdr);
+				break;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		if (n >= 0)
+			vpf_ports_put(ports, n);
+		pci_unlock_rescan_remove();
+		vpf_put(vd);
+		if (ret)
+			break;
+	}
+	/* A full skb ends this part of the dump; an error ends the dump. */
+	if (ret && (ret != -EMSGSIZE || !skb->len))
+		return ret;
+	return skb->len;
+}
+
 /*
  * An event for the "events" group (CAP_SYS_ADMIN to join). @vf, @nsid,
  * @num_vfs: -1 when they say nothing; a VF event carries the VF's state
@@ -533,6 +701,39 @@ int vpf_nl_ns_wipe_doit(struct sk_buff *skb, struct genl_info *info)
  */
 bool vpf_nl_up;
 
+/* An event message for @vd with its kind, or NULL: no listener, no memory. */
+static struct sk_buff *vpf_nl_event_new(struct vpf_dev *vd,
+					enum vpf_event_kind kind, void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!READ_ONCE(vpf_nl_up) ||
+	    !genl_has_listeners(&vpf_nl_family, &init_net, VPF_NLGRP_EVENTS))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &vpf_nl_family, 0, VPF_CMD_EVENT);
+	if (!*hdr ||
+	    nla_put_string(msg, VPF_A_EVENT_PCI_NAME, pci_name(vd->pdev)) ||
+	    nla_put_u32(msg, VPF_A_EVENT_KIND, kind)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Send it, or drop it when @err (its attributes did not fit). */
+static void vpf_nl_event_send(struct sk_buff *msg, void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&vpf_nl_family, msg, 0, VPF_NLGRP_EVENTS, GFP_KERNEL);
+}
+
 void vpf_nl_event(struct vpf_dev *vd, enum vpf_event_kind kind, int vf,
 		  s64 nsid, int num_vfs, const char *message)
 {
@@ -540,27 +741,40 @@ void vpf_nl_event(struct vpf_dev *vd, enum vpf_event_kind kind, int vf,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!READ_ONCE(vpf_nl_up) ||
-	    !genl_has_listeners(&vpf_nl_family, &init_net, VPF_NLGRP_EVENTS))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = vpf_nl_event_new(vd, kind, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &vpf_nl_family, 0, VPF_CMD_EVENT);
-	if (!hdr ||
-	    nla_put_string(msg, VPF_A_EVENT_PCI_NAME, pci_name(vd->pdev)) ||
-	    nla_put_u32(msg, VPF_A_EVENT_KIND, kind) ||
-	    (v && (nla_put_u32(msg, VPF_A_EVENT_VF, vf) ||
-		   nla_put_u8(msg, VPF_A_EVENT_ONLINE, v->online) ||
-		   nla_put_u32(msg, VPF_A_EVENT_VQ, v->nvq) ||
-		   nla_put_u32(msg, VPF_A_EVENT_VI, v->nvi) ||
-		   nla_put_u32(msg, VPF_A_EVENT_DRIVER, v->conf.driver))) ||
-	    (nsid >= 0 && nla_put_u32(msg, VPF_A_EVENT_NSID, nsid)) ||
-	    (num_vfs >= 0 && nla_put_u32(msg, VPF_A_EVENT_NUM_VFS, num_vfs)) ||
-	    (message && nla_put_string(msg, VPF_A_EVENT_MESSAGE, message))) {
-		nlmsg_free(msg);
+	vpf_nl_event_send(msg, hdr,
+			  (v && (nla_put_u32(msg, VPF_A_EVENT_VF, vf) ||
+				 nla_put_u8(msg, VPF_A_EVENT_ONLINE, v->online) ||
+				 nla_put_u32(msg, VPF_A_EVENT_VQ, v->nvq) ||
+				 nla_put_u32(msg, VPF_A_EVENT_VI, v->nvi) ||
+				 nla_put_u32(msg, VPF_A_EVENT_DRIVER,
+					     v->conf.driver))) ||
+			  (nsid >= 0 &&
+			   nla_put_u32(msg, VPF_A_EVENT_NSID, nsid)) ||
+			  (num_vfs >= 0 &&
+			   nla_put_u32(msg, VPF_A_EVENT_NUM_VFS, num_vfs)) ||
+			  (message &&
+			   nla_put_string(msg, VPF_A_EVENT_MESSAGE, message)));
+}
+
+/* A hot-plug event: @port the slot, @fn the function, @bound its driver. */
+void vpf_nl_slot_event(struct vpf_dev *vd, enum vpf_event_kind kind,
+		       struct pci_dev *port, struct pci_dev *fn,
+		       const char *bound)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = vpf_nl_event_new(vd, kind, &hdr);
+	if (!msg)
 		return;
-	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&vpf_nl_family, msg, 0, VPF_NLGRP_EVENTS, GFP_KERNEL);
+	vpf_nl_event_send(msg, hdr,
+			  (port && nla_put_string(msg, VPF_A_EVENT_SLOT,
+						  pci_name(port))) ||
+			  nla_put_string(msg, VPF_A_EVENT_FUNCTION,
+					 pci_name(fn)) ||
+			  (bound &&
+			   nla_put_string(msg, VPF_A_EVENT_BOUND, bound)));
 }

@@ -97,6 +97,23 @@ static const struct nla_policy vpf_ns_wipe_nl_policy[VPF_A_NS_NSID + 1] = {
 	[VPF_A_NS_NSID] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpf_a_ns_nsid_range),
 };
 
+/* VPF_CMD_DEV_SET - do */
+static const struct nla_policy vpf_dev_set_nl_policy[VPF_A_DEV_SLOT_DRIVER + 1] = {
+	[VPF_A_DEV_PCI_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+	[VPF_A_DEV_SLOT_DRIVER] = NLA_POLICY_MAX(NLA_U32, 2),
+};
+
+/* VPF_CMD_SLOT_GET - do */
+static const struct nla_policy vpf_slot_get_do_nl_policy[VPF_A_SLOT_PORT + 1] = {
+	[VPF_A_SLOT_PCI_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+	[VPF_A_SLOT_PORT] = { .type = NLA_NUL_STRING, .len = 31, },
+};
+
+/* VPF_CMD_SLOT_GET - dump */
+static const struct nla_policy vpf_slot_get_dump_nl_policy[VPF_A_SLOT_PCI_NAME + 1] = {
+	[VPF_A_SLOT_PCI_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
+};
+
 /* Ops table for vpf */
 static const struct genl_split_ops vpf_nl_ops[] = {
 	{
@@ -180,6 +197,27 @@ static const struct genl_split_ops vpf_nl_ops[] = {
 		.policy		= vpf_ns_wipe_nl_policy,
 		.maxattr	= VPF_A_NS_NSID,
 		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VPF_CMD_DEV_SET,
+		.doit		= vpf_nl_dev_set_doit,
+		.policy		= vpf_dev_set_nl_policy,
+		.maxattr	= VPF_A_DEV_SLOT_DRIVER,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VPF_CMD_SLOT_GET,
+		.doit		= vpf_nl_slot_get_doit,
+		.policy		= vpf_slot_get_do_nl_policy,
+		.maxattr	= VPF_A_SLOT_PORT,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VPF_CMD_SLOT_GET,
+		.dumpit		= vpf_nl_slot_get_dumpit,
+		.policy		= vpf_slot_get_dump_nl_policy,
+		.maxattr	= VPF_A_SLOT_PCI_NAME,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };
 

@@ -23,6 +23,9 @@ int vpf_nl_ns_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int vpf_nl_ns_attach_doit(struct sk_buff *skb, struct genl_info *info);
 int vpf_nl_ns_detach_doit(struct sk_buff *skb, struct genl_info *info);
 int vpf_nl_ns_wipe_doit(struct sk_buff *skb, struct genl_info *info);
+int vpf_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info);
+int vpf_nl_slot_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vpf_nl_slot_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 enum {
 	VPF_NLGRP_EVENTS,

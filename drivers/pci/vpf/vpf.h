@@ -21,6 +21,7 @@
 #define VPF_DRV_NAME		"vpf"
 #define VPF_AQ_DEPTH		16	/* admin queue entries (SQ and CQ) */
 #define VPF_ID_CNS_PRIMARY	0x14	/* Primary Controller Capabilities */
+#define VPF_MAX_PORTS		256	/* downstream ports of one card's tree */
 
 /* Virtualization Management (NVMe 1.4+ 5.22): actions and resource types. */
 enum {
@@ -159,6 +160,8 @@ struct vpf_dev {
 	u16 num_vfs;
 	struct vpf_vf *vfs;		/* total_vfs of them */
 	struct xarray ns;		/* nsid -> struct vpf_ns */
+	struct pci_dev *card;		/* top of the card's switch tree, or NULL */
+	unsigned int slot_driver;	/* enum vpf_slot_driver (READ_ONCE) */
 	bool holds_module;		/* module reference while VFs exist */
 	bool removed;			/* unbound: only the struct is left */
 	bool probing;			/* probe resets the PF: no replay */
@@ -207,6 +210,7 @@ int vpf_vf_apply(struct vpf_dev *vd, unsigned int vf,
 		 const struct vpf_vf_conf *conf, bool force, bool vf_locked,
 		 const char **why);
 bool vpf_vf_in_use(struct vpf_dev *vd, unsigned int vf);
+bool vpf_pdev_in_use(struct pci_dev *pdev);
 struct pci_dev *vpf_vf_pdev(struct vpf_dev *vd, unsigned int vf);
 int vpf_ns_scan(struct vpf_dev *vd);
 int vpf_ns_replay(struct vpf_dev *vd);
@@ -220,10 +224,23 @@ int vpf_ns_wipe(struct vpf_dev *vd, u32 nsid, const char **why);
 int vpf_bind(const char *pci_name, const char **why);
 int vpf_unbind(const char *pci_name, bool force, const char **why);
 
+/* slot.c */
+struct pci_dev *vpf_card_root(struct pci_dev *pf);
+int vpf_ports_get(struct vpf_dev *vd, struct pci_dev ***ports);
+void vpf_ports_put(struct pci_dev **ports, int n);
+int vpf_slot_fill(struct sk_buff *skb, struct vpf_dev *vd,
+		  struct pci_dev *port);
+const char *vpf_slot_driver_name(unsigned int policy);
+void vpf_slot_notify(struct pci_dev *pdev, unsigned long action);
+extern unsigned int vpf_slot_driver_default;
+
 /* netlink.c */
 extern bool vpf_nl_up;		/* the family is registered */
 void vpf_nl_event(struct vpf_dev *vd, enum vpf_event_kind kind, int vf,
 		  s64 nsid, int num_vfs, const char *message);
+void vpf_nl_slot_event(struct vpf_dev *vd, enum vpf_event_kind kind,
+		       struct pci_dev *port, struct pci_dev *fn,
+		       const char *bound);
 
 extern struct pci_driver vpf_driver;
 

@@ -126,3 +126,65 @@ TEST(Format, Namespaces)
 	EXPECT_EQ(j[1]["needs_wipe"], true);
 	EXPECT_EQ(j[1]["size"], 16 << 20);
 }
+
+TEST(Format, Slots)
+{
+	Slot on, empty, card;
+
+	on.pf = empty.pf = card.pf = "0000:05:00.0";
+	on.port = "0000:03:01.0";
+	on.number = 7;
+	on.bus = "0000:04";
+	on.hotplug = on.occupied = on.power = on.link_up = true;
+	on.speed = 8000;
+	on.width = 4;
+	on.function = "0000:04:00.0";
+	on.vendor = 0x1b36;
+	on.device = 0x10;
+	on.class_code = 0x010802;
+	on.bound = "vfio-pci";
+	on.in_use = true;
+	empty.port = "0000:03:02.0";
+	empty.hotplug = empty.power = true;
+	card.port = "0000:03:00.0";
+	card.card = card.occupied = card.power = true;
+
+	std::string t = format_slots({ on, empty, card }, Style::Text);
+	EXPECT_NE(t.find("8 GT/s x4"), std::string::npos) << t;
+	EXPECT_NE(t.find("1b36:0010"), std::string::npos) << t;
+	EXPECT_NE(t.find("empty"), std::string::npos) << t;
+	EXPECT_NE(t.find("card"), std::string::npos) << t;
+	EXPECT_NE(t.find("in-use"), std::string::npos) << t;
+	EXPECT_EQ(format_slots({}, Style::Text), "");
+	EXPECT_EQ(format_link(empty), "down");
+
+	Json j = Json::parse(format_slots({ on, empty }, Style::Json));
+	ASSERT_EQ(j.size(), 2u);
+	EXPECT_EQ(j[0]["slot"], 7);
+	EXPECT_EQ(j[0]["speed_mts"], 8000);
+	EXPECT_EQ(j[0]["class"], 0x010802);
+	EXPECT_EQ(j[0]["bound"], "vfio-pci");
+	EXPECT_EQ(j[0]["in_use"], true);
+	EXPECT_TRUE(j[1]["function"].is_null());
+	EXPECT_TRUE(j[1]["vendor"].is_null());
+	EXPECT_EQ(j[1]["occupied"], false);
+	EXPECT_EQ(Json::parse(format_slot(on, Style::Json))["port"],
+		  "0000:03:01.0");
+}
+
+TEST(Format, HotplugEvent)
+{
+	Event e;
+
+	e.pf = "0000:05:00.0";
+	e.kind = VPF_EVENT_KIND_HOTPLUG_BOUND;
+	e.slot = "0000:03:01.0";
+	e.function = "0000:04:00.0";
+	e.bound = "vfio-pci";
+	EXPECT_EQ(format_event(e, Style::Text),
+		  "0000:05:00.0 hotplug-bound slot 0000:03:01.0 function "
+		  "0000:04:00.0 bound vfio-pci\n");
+	Json j = Json::parse(format_event(e, Style::Json));
+	EXPECT_EQ(j["event"], "hotplug-bound");
+	EXPECT_EQ(j["function"], "0000:04:00.0");
+}

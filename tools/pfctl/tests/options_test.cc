@@ -3,6 +3,8 @@
 // namespace numbers, resources, drivers.
 #include <gtest/gtest.h>
 
+#include <vmhost/vpf.h>
+
 #include "options.h"
 
 using namespace pfctl;
@@ -119,4 +121,45 @@ TEST(Grammar, Ns)
 	EXPECT_THROW(p({ "ns", "attach", "05:00.0", "7" }), UsageError);
 	EXPECT_THROW(p({ "ns", "attach", "05:00.0", "0", "1" }), UsageError);
 	EXPECT_THROW(p({ "ns", "wipe", "05:00.0", "4294967295" }), UsageError);
+}
+
+TEST(Grammar, DevSet)
+{
+	Invocation i =
+		p({ "dev", "set", "05:00.0", "slot-driver", "vfio-pci" });
+	EXPECT_EQ(i.command, Command::DevSet);
+	EXPECT_EQ(i.pf, "0000:05:00.0");
+	ASSERT_TRUE(i.slot_driver);
+	EXPECT_EQ(*i.slot_driver,
+		  static_cast<std::uint32_t>(VPF_SLOT_DRIVER_VFIO_PCI));
+	EXPECT_EQ(*p({ "dev", "set", "05:00.0", "slot-driver", "auto" })
+			   .slot_driver,
+		  static_cast<std::uint32_t>(VPF_SLOT_DRIVER_AUTO));
+	// Nothing to change, or a policy that does not exist.
+	EXPECT_THROW(p({ "dev", "set", "05:00.0" }), UsageError);
+	EXPECT_THROW(p({ "dev", "set", "05:00.0", "slot-driver", "nvme" }),
+		     UsageError);
+	EXPECT_THROW(p({ "dev", "set", "slot-driver", "auto" }), UsageError);
+}
+
+TEST(Grammar, Slot)
+{
+	EXPECT_EQ(p({ "slot" }).command, Command::SlotList);
+	EXPECT_EQ(p({ "slot", "show", "05:00.0" }).command, Command::SlotList);
+	Invocation i = p({ "slot", "show", "05:00.0", "3:1.0" });
+	EXPECT_EQ(i.command, Command::SlotShow);
+	EXPECT_EQ(i.port, "0000:03:01.0");
+	i = p({ "slot", "remove", "05:00.0", "0000:03:01.0", "force" });
+	EXPECT_EQ(i.command, Command::SlotRemove);
+	EXPECT_TRUE(i.force);
+	i = p({ "slot", "add", "05:00.0", "03:01.0" });
+	EXPECT_EQ(i.command, Command::SlotAdd);
+	EXPECT_FALSE(i.force);
+	// A port needs its PF; add and remove need the port; addresses are
+	// checked.
+	EXPECT_THROW(p({ "slot", "add", "05:00.0" }), UsageError);
+	EXPECT_THROW(p({ "slot", "remove", "05:00.0" }), UsageError);
+	EXPECT_THROW(p({ "slot", "add", "05:00.0", "slot3" }), UsageError);
+	EXPECT_THROW(p({ "slot", "add", "05:00.0", "03:01.0", "force" }),
+		     UsageError);
 }

@@ -44,6 +44,7 @@ class SuiteResult:
     notes: list = field(default_factory=list)
     seconds: float = 0.0
     logdir: str = ''
+    tail: list = field(default_factory=list)  # last output lines, on a timeout
 
     def ok(self):
         return not self.failed
@@ -161,6 +162,8 @@ class Runner:
         if timed_out:
             res.failed.append(f'{name}: timed out after {spec.timeout} s '
                               '(test host killed)')
+            # Where it was: a CI log may be all there is to read.
+            res.tail = output.splitlines()[-15:]
         elif rc is None:
             res.failed.append(f'{name}: the test host ended before the suite '
                               'finished (panic or power-off?)')
@@ -250,6 +253,10 @@ class Runner:
                 print(f'   note: {n}', flush=True)
             if not r.ok():
                 print(f'   logs: {r.logdir}', flush=True)
+            if r.tail:
+                print('   the last lines before the timeout:', flush=True)
+                for line in r.tail:
+                    print(f'   | {line}', flush=True)
         return results
 
 

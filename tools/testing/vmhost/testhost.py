@@ -98,21 +98,32 @@ NVME_TENANT_NS_SIZE = 16 << 20
 def _device_args(devices, job):
     args = []
     if 'nvme-sriov' in devices:
-        # Root port -> switch -> switch -> NVMe with SR-IOV, plus free
-        # hot-plug slots at both switch levels (ids hp0, hp1). The PF is
-        # alone on its bus: its VFs take the device numbers after it.
-        # 64 VFs sharing 256 queue (VQ) and 128 interrupt (VI) resources,
-        # up to 8 VQ and 4 VI each (so a pool can run out); the PF keeps
-        # 2 I/O queues and 1 vector of its own.
+        # The offload card: root port rp0 -> switch sw0 -> switch sw1 ->
+        # NVMe with SR-IOV, and a third switch sw2 below sw1: 63 free
+        # hot-plug ports hp0..hp62 at all three levels (hp0 on sw0, hp1 on
+        # sw1 first), slot numbers 1..63; the links inside the card are
+        # slots 100..102. The PF is alone on its bus: its VFs take the
+        # device numbers after it. 64 VFs sharing 256 queue (VQ) and 128
+        # interrupt (VI) resources, up to 8 VQ and 4 VI each (so a pool
+        # can run out); the PF keeps 2 I/O queues and 1 vector of its own.
+        def hp(i, bus):
+            return ['-device', f'xio3130-downstream,id=hp{i},bus={bus},'
+                               f'chassis=2,slot={i + 1}']
         args += [
             '-global', 'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off',
-            '-device', 'pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=1',
+            '-device', 'pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=0',
             '-device', 'x3130-upstream,id=sw0up,bus=rp0',
-            '-device', 'xio3130-downstream,id=sw0dn0,bus=sw0up,chassis=2,slot=0',
-            '-device', 'xio3130-downstream,id=hp0,bus=sw0up,chassis=3,slot=1',
+            '-device', 'xio3130-downstream,id=sw0dn0,bus=sw0up,chassis=3,slot=100',
+            *hp(0, 'sw0up'),
             '-device', 'x3130-upstream,id=sw1up,bus=sw0dn0',
-            '-device', 'xio3130-downstream,id=sw1dn0,bus=sw1up,chassis=4,slot=0',
-            '-device', 'xio3130-downstream,id=hp1,bus=sw1up,chassis=5,slot=1',
+            '-device', 'xio3130-downstream,id=sw1dn0,bus=sw1up,chassis=3,slot=101',
+            '-device', 'xio3130-downstream,id=sw1dn1,bus=sw1up,chassis=3,slot=102',
+            *hp(1, 'sw1up'),
+            '-device', 'x3130-upstream,id=sw2up,bus=sw1dn1',
+        ]
+        for i in range(2, 63):  # 32 ports per switch at most
+            args += hp(i, 'sw0up' if i < 32 else 'sw1up' if i < 61 else 'sw2up')
+        args += [
             '-device', 'nvme-subsys,id=nvs0,nqn=nqn.2026-11.org.vmhost:nvs0',
             '-device', 'nvme,id=nvme0,bus=sw1dn0,serial=vmhost-nvme0,subsys=nvs0,'
                        'sriov_max_vfs=64,sriov_vq_flexible=256,sriov_vi_flexible=128,'
@@ -306,7 +317,10 @@ class TestHost:
         mods = f'{self.kdir}/modules/lib/modules/{self.release}'
         with open(os.path.join(self.workdir, 'fstab'), 'w', encoding='utf-8') as f:
             f.write(f'vmhost-top {esc(self.top)} 9p {NINEP},X-mount.mkdir 0 0\n')
-            f.write(f'vmhost-kdir {esc(self.kdir)} 9p {NINEP},ro,'
+            # The test kernel's tree does not change while a test host
+            # runs: its dentries and pages may be cached (cache=loose), which
+            # is what a module build's thousands of header lookups need.
+            f.write(f'vmhost-kdir {esc(self.kdir)} 9p {NINEP},ro,cache=loose,'
                     'X-mount.mkdir 0 0\n')
             f.write(f'{esc(mods)} /lib/modules/{self.release} none '
                     'bind,X-mount.mkdir 0 0\n')
