@@ -50,9 +50,9 @@ enum vpf_vf_driver {
  * @VPF_EVENT_KIND_FAILED: The controller stopped answering; message says what
  *   happened.
  * @VPF_EVENT_KIND_ERROR: A PCI error was reported on the PF (message).
- * @VPF_EVENT_KIND_HOTPLUG_ADD: A function appeared behind a hot-plug port of
- *   the card's switch (slot, function; driver says what the slot policy gave
- *   it).
+ * @VPF_EVENT_KIND_HOTPLUG_ADD: A function appeared behind a port of the card's
+ *   switch (slot, function), with the slot policy's driver_override already
+ *   set.
  * @VPF_EVENT_KIND_HOTPLUG_BOUND: A hot-added function got a driver (slot,
  *   function, bound).
  * @VPF_EVENT_KIND_HOTPLUG_REMOVE: A function behind a hot-plug port went away
