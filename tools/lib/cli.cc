@@ -3,7 +3,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <set>
 
 namespace vmhost::cli
@@ -48,6 +50,8 @@ struct GlobalOption {
 const GlobalOption kOptions[] = {
 	{ 'j', "--json", "JSON output" },
 	{ 'p', "--pretty", "indented JSON, for people (with -j)" },
+	{ 'b', "--batch",
+	  "run the commands in FILE, one a line (- for stdin)" },
 	{ 'V', "--version", "print the version and exit" },
 	{ 'h', "--help", "print this help and exit" },
 };
@@ -316,6 +320,8 @@ bool global_option(const std::string &w, Invocation &inv)
 	for (const auto &o : kOptions) {
 		if (w != o.long_name)
 			continue;
+		if (o.short_name == 'b')
+			return false; // takes a value: parse() has it
 		if (o.short_name == 'j')
 			inv.json = true;
 		else if (o.short_name == 'p')
@@ -380,8 +386,8 @@ std::string usage(const Grammar &g, const Object *o, const Command *c)
 		return s;
 	}
 	s = "Usage: " + g.tool + " [OPTIONS] OBJECT [COMMAND [ARGS]]\n" +
-	    "       " + g.tool + " help | OBJECT help | OBJECT COMMAND help\n" +
-	    "\nObjects:\n";
+	    "       " + g.tool + " [OPTIONS] -b FILE\n" + "       " + g.tool +
+	    " help | OBJECT help | OBJECT COMMAND help\n" + "\nObjects:\n";
 	std::size_t width = 0;
 	for (const auto &obj : g.objects)
 		width = std::max(width, obj.name.size());
@@ -392,8 +398,9 @@ std::string usage(const Grammar &g, const Object *o, const Command *c)
 	s += "\nOptions:\n";
 	for (const auto &opt : kOptions) {
 		std::string flags = std::string("-") + opt.short_name + ", " +
-				    opt.long_name;
-		s += "  " + flags + std::string(15 - flags.size(), ' ') +
+				    opt.long_name +
+				    (opt.short_name == 'b' ? " FILE" : "");
+		s += "  " + flags + std::string(18 - flags.size(), ' ') +
 		     opt.help + "\n";
 	}
 	s += "\n" + g.description + "\n" +
@@ -421,8 +428,21 @@ Invocation parse(const Grammar &g, const std::vector<std::string> &args)
 			inv.completions = complete(g, rest);
 			return inv;
 		}
+		if (args[i] == "-b" || args[i] == "--batch") {
+			if (++i >= args.size())
+				throw UsageError(args[i - 1] + " needs a FILE");
+			inv.batch = args[i];
+			continue;
+		}
 		if (!global_option(args[i], inv))
 			throw UsageError("unknown option '" + args[i] + "'");
+	}
+	if (!inv.batch.empty() && inv.special == Invocation::None) {
+		if (i < args.size())
+			throw UsageError("-b runs the commands in " +
+					 inv.batch + ": nothing goes after it");
+		inv.special = Invocation::Batch;
+		return inv;
 	}
 	if (inv.special == Invocation::Help) {
 		inv.help = usage(g);
@@ -487,8 +507,12 @@ std::vector<std::string> complete(const Grammar &g,
 	};
 	std::size_t i = 0;
 
-	while (i < done.size() && done[i].size() > 1 && done[i][0] == '-')
+	while (i < done.size() && done[i].size() > 1 && done[i][0] == '-') {
+		// A FILE comes next, and nothing after it: bash's file names.
+		if (done[i] == "-b" || done[i] == "--batch")
+			return out;
 		i++;
+	}
 	if (i == done.size()) {
 		if (cur.starts_with("-")) {
 			for (const auto &o : kOptions)
@@ -567,10 +591,14 @@ std::string errno_text(int err, const std::string &needs)
 	return s;
 }
 
-int main(const Grammar &g, int argc, char **argv,
-	 const std::function<int(const Invocation &)> &exec)
+namespace
 {
-	std::vector<std::string> args(argv + 1, argv + argc);
+
+// One command line's words: parsed, answered or run, its exit status.
+int run_one(const Grammar &g, const std::vector<std::string> &args,
+	    const std::function<int(const Invocation &)> &exec,
+	    Invocation *out = nullptr)
+{
 	Invocation inv;
 	auto usage_error = [&](const UsageError &e) {
 		std::cerr << g.tool << ": " << e.what() << "\nTry '" << g.tool
@@ -587,6 +615,8 @@ int main(const Grammar &g, int argc, char **argv,
 		std::cerr << g.tool << ": " << e.what() << "\n";
 		return kExitFailed;
 	}
+	if (out)
+		*out = inv;
 	switch (inv.special) {
 	case Invocation::Help:
 		std::cout << inv.help << std::flush;
@@ -597,6 +627,14 @@ int main(const Grammar &g, int argc, char **argv,
 	case Invocation::Complete:
 		for (const auto &c : inv.completions)
 			std::cout << c << "\n";
+		return kExitOk;
+	case Invocation::Batch:
+		if (!out) {
+			std::cerr
+				<< g.tool
+				<< ": a batch line cannot run another batch\n";
+			return kExitUsage;
+		}
 		return kExitOk;
 	case Invocation::None:
 		break;
@@ -617,6 +655,79 @@ int main(const Grammar &g, int argc, char **argv,
 			  << "\n";
 		return kExitFailed;
 	}
+}
+
+// A batch line's words: split at blanks, up to a word that starts a
+// '#' comment.
+std::vector<std::string> batch_words(const std::string &line)
+{
+	std::vector<std::string> words;
+	std::istringstream in(line);
+	std::string w;
+
+	while (in >> w && w[0] != '#')
+		words.push_back(w);
+	return words;
+}
+
+int run_batch(const Grammar &g, const Invocation &outer,
+	      const std::function<int(const Invocation &)> &exec)
+{
+	const std::string &name = outer.batch;
+	std::ifstream file;
+	std::istream *in = &std::cin;
+	std::vector<std::string> opts;
+	std::string line;
+	unsigned int n = 0;
+
+	if (name != "-") {
+		file.open(name);
+		if (!file) {
+			std::cerr << g.tool << ": " << name << ": "
+				  << std::strerror(errno) << "\n";
+			return kExitFailed;
+		}
+		in = &file;
+	}
+	if (outer.json)
+		opts.push_back("--json");
+	if (outer.pretty)
+		opts.push_back("--pretty");
+	while (std::getline(*in, line)) {
+		std::vector<std::string> words = batch_words(line);
+		int rc;
+
+		n++;
+		if (words.empty())
+			continue;
+		words.insert(words.begin(), opts.begin(), opts.end());
+		rc = run_one(g, words, exec);
+		if (rc != kExitOk) {
+			std::cerr
+				<< g.tool << ": " << name << ":" << n
+				<< ": failed; the lines after it were not run\n";
+			return rc;
+		}
+	}
+	if (in->bad()) {
+		std::cerr << g.tool << ": " << name << ": read error\n";
+		return kExitFailed;
+	}
+	return kExitOk;
+}
+
+} // namespace
+
+int main(const Grammar &g, int argc, char **argv,
+	 const std::function<int(const Invocation &)> &exec)
+{
+	std::vector<std::string> args(argv + 1, argv + argc);
+	Invocation inv;
+	int rc = run_one(g, args, exec, &inv);
+
+	if (rc == kExitOk && inv.special == Invocation::Batch)
+		return run_batch(g, inv, exec);
+	return rc;
 }
 
 } // namespace vmhost::cli

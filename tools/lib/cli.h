@@ -3,7 +3,9 @@
 //
 //   TOOL [OPTIONS] OBJECT [COMMAND [ARGS]]
 //
-// OPTIONS: -j/--json, -p/--pretty, -V/--version, -h/--help. OBJECT and
+// OPTIONS: -j/--json, -p/--pretty, -b/--batch FILE, -V/--version,
+// -h/--help. `TOOL -b FILE` runs FILE's lines as commands, one a line, in
+// one process, stopping at the first that fails (as `ip -batch`). OBJECT and
 // COMMAND, keywords and their choice values may be abbreviated to any
 // unique prefix; a missing COMMAND means the object's first (show or
 // list, which are accepted for each other); `help` works at every level
@@ -92,10 +94,11 @@ struct Grammar {
 
 // What the command line asked for.
 struct Invocation {
-	enum Special { None, Help, Version, Complete };
+	enum Special { None, Help, Version, Complete, Batch };
 	Special special = None;
 	bool json = false; // -j
 	bool pretty = false; // -p
+	std::string batch; // Batch: -b FILE, "-" for standard input
 	const Object *object = nullptr;
 	const Command *command = nullptr;
 	// Values by parameter name, in the order given; a flag has one "".
@@ -177,11 +180,15 @@ class Failure : public std::runtime_error {
 };
 
 // The common main(): parses, answers help, version and completion itself,
-// runs `exec` for everything else and turns exceptions into the shared
-// messages and exit codes:
+// runs `exec` for everything else (for -b, once for each line of the
+// file, with the options given before -b; blank lines and words from a
+// '#' on are skipped) and turns exceptions into the shared messages and
+// exit codes:
 //   UsageError   "TOOL: message" + "Try 'TOOL [OBJECT] help'.", exit 2
 //   Failure      "TOOL: OBJECT COMMAND: message", its code
 //   anything else "TOOL: OBJECT COMMAND: message", exit 1
+// A batch stops at the first line that does not exit 0, says
+// "TOOL: FILE:LINE: ..." and exits with that line's status.
 int main(const Grammar &g, int argc, char **argv,
 	 const std::function<int(const Invocation &)> &exec);
 

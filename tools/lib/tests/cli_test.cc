@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -308,8 +311,12 @@ TEST(Cli, Completion)
 {
 	EXPECT_EQ(c({ "" }), (V{ "disk", "dump", "watch", "help" }));
 	EXPECT_EQ(c({ "d" }), (V{ "disk", "dump" }));
-	EXPECT_EQ(c({ "-" }), (V{ "-j", "--json", "-p", "--pretty", "-V",
-				  "--version", "-h", "--help" }));
+	EXPECT_EQ(c({ "-" }),
+		  (V{ "-j", "--json", "-p", "--pretty", "-b", "--batch", "-V",
+		      "--version", "-h", "--help" }));
+	// -b's FILE, and nothing after it.
+	EXPECT_EQ(c({ "-b", "" }), V{});
+	EXPECT_EQ(c({ "-j", "--batch", "f", "" }), V{});
 	EXPECT_EQ(c({ "--j" }), (V{ "--json" }));
 	EXPECT_EQ(c({ "-j", "w" }), (V{ "watch" }));
 	EXPECT_EQ(c({ "disk", "" }),
@@ -370,4 +377,105 @@ TEST(Cli, ErrnoText)
 	EXPECT_EQ(errno_text(-EACCES, "CAP_BPF"),
 		  "Permission denied (needs CAP_BPF)");
 	EXPECT_EQ(errno_text(ENOENT), "No such file or directory");
+}
+
+namespace
+{
+
+// A file of batch lines that goes away with the test.
+struct BatchFile {
+	std::string path;
+
+	explicit BatchFile(const std::string &text)
+	{
+		char tmpl[] = "/tmp/cli_test.XXXXXX";
+		int fd = mkstemp(tmpl);
+
+		path = tmpl;
+		if (fd >= 0)
+			close(fd);
+		std::ofstream(path) << text;
+	}
+	~BatchFile()
+	{
+		std::remove(path.c_str());
+	}
+};
+
+} // namespace
+
+TEST(Cli, BatchParse)
+{
+	Invocation inv = p({ "-j", "-b", "cmds" });
+	EXPECT_EQ(inv.special, Invocation::Batch);
+	EXPECT_EQ(inv.batch, "cmds");
+	EXPECT_TRUE(inv.json);
+	EXPECT_EQ(p({ "--batch", "-" }).batch, "-");
+	EXPECT_EQ(error_of({ "-b" }), "-b needs a FILE");
+	EXPECT_EQ(error_of({ "-b", "cmds", "disk" }),
+		  "-b runs the commands in cmds: nothing goes after it");
+	// -b takes a value: it cannot hide in a bundle.
+	EXPECT_EQ(error_of({ "-jb", "cmds" }), "unknown option '-jb'");
+	EXPECT_TRUE(contains(p({ "help" }).help, "-b, --batch FILE"));
+	EXPECT_TRUE(contains(p({ "help" }).help, "democtl [OPTIONS] -b FILE"));
+}
+
+TEST(Cli, BatchRunsEachLineWithTheOuterOptions)
+{
+	BatchFile f("disk add size 1 a\n"
+		    "\n"
+		    "  # a comment line\n"
+		    "disk del a   # the rest of a line\n"
+		    "dump\n");
+	std::vector<std::string> ran;
+	Result r = run({ "-j", "-b", f.path }, [&](const Invocation &inv) {
+		ran.push_back(inv.name() + (inv.json ? " json" : "") + " " +
+			      inv.get("NAME"));
+		return 0;
+	});
+	EXPECT_EQ(r.rc, kExitOk);
+	EXPECT_EQ(r.err, "");
+	EXPECT_EQ(ran, (V{ "disk add json a", "disk del json a",
+			   "dump list json " }));
+}
+
+TEST(Cli, BatchStopsAtTheFirstFailure)
+{
+	BatchFile f("disk del a\ndisk del b\ndisk del c\n");
+	std::vector<std::string> ran;
+	Result r = run({ "-b", f.path }, [&](const Invocation &inv) -> int {
+		ran.push_back(inv.get("NAME"));
+		if (inv.get("NAME") == "b")
+			throw Failure("No such disk");
+		return 0;
+	});
+	EXPECT_EQ(r.rc, kExitFailed);
+	EXPECT_EQ(ran, (V{ "a", "b" }));
+	EXPECT_EQ(r.err,
+		  "democtl: disk del: No such disk\n"
+		  "democtl: " +
+			  f.path +
+			  ":2: failed; the lines after it were not run\n");
+
+	// A usage error in a line: its own message, its line, exit 2.
+	BatchFile u("disk del a\ndisk frob\ndisk del c\n");
+	ran.clear();
+	r = run({ "-b", u.path }, [&](const Invocation &inv) {
+		ran.push_back(inv.get("NAME"));
+		return 0;
+	});
+	EXPECT_EQ(r.rc, kExitUsage);
+	EXPECT_EQ(ran, V{ "a" });
+	EXPECT_TRUE(contains(r.err, "unknown disk command 'frob'")) << r.err;
+	EXPECT_TRUE(contains(r.err, u.path + ":2: failed")) << r.err;
+
+	// No nested batches; a file that is not there.
+	BatchFile n("-b other\n");
+	r = run({ "-b", n.path });
+	EXPECT_EQ(r.rc, kExitUsage);
+	EXPECT_TRUE(contains(r.err, "a batch line cannot run another batch"));
+	r = run({ "-b", "/nonexistent/cmds" });
+	EXPECT_EQ(r.rc, kExitFailed);
+	EXPECT_EQ(r.err,
+		  "democtl: /nonexistent/cmds: No such file or directory\n");
 }

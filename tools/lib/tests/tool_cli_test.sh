@@ -24,6 +24,15 @@ out=$("$tool" -V) || fail "-V exits $?"
 [ "$("$tool" -h)" = "$("$tool" help)" ] || fail "-h and help differ"
 [ "$("$tool" --help)" = "$("$tool" help)" ] || fail "--help and help differ"
 
+# -b runs a file of command lines in one process: here standard input.
+[ "$(printf '# a comment\n\nhelp\n' | "$tool" -b -)" = "$("$tool" help)" ] ||
+	fail "-b - does not run its lines"
+err=$(printf 'help\nbogus-object\nhelp\n' | "$tool" -b - 2>&1 >/dev/null)
+rc=$?
+[ $rc -eq 2 ] || fail "a batch with a bad line exits $rc, not 2"
+[[ $err == *"$name: -:2: failed; the lines after it were not run" ]] ||
+	fail "a batch's bad line: '$err'"
+
 err=$("$tool" bogus-object 2>&1 >/dev/null)
 rc=$?
 [ $rc -eq 2 ] || fail "an unknown object exits $rc, not 2"
