@@ -339,6 +339,8 @@ TEST(slot_requests_checked)
 	/* A policy beyond the enum, a PF we do not drive, no PF at all. */
 	EXPECT_EQ(-ERANGE, dev_set(pf(), VPF_SLOT_DRIVER_VFIO_PCI + 1));
 	EXPECT_EQ(-ENODEV, dev_set("0000:00:00.0", VPF_SLOT_DRIVER_NONE));
+	/* A set that would set nothing. */
+	EXPECT_EQ(-EINVAL, dev_set(pf(), -1));
 	EXPECT_EQ(VPF_SLOT_DRIVER_AUTO, dev_u32(VPF_A_DEV_SLOT_DRIVER));
 	/* Not a port of the card: the root complex, the PF itself. */
 	EXPECT_EQ(-ENOENT, slot_get(pf(), "0000:00:00.0"));

@@ -3,7 +3,7 @@
  * The PF's own NVMe admin queue: vpf needs a handful of admin commands
  * (Identify, Virtualization Management, Namespace Attachment, Format NVM),
  * one at a time, and nothing else of a controller. One interrupt vector,
- * one 4 KiB data buffer, one command in flight under vd->lock.
+ * one 4 KiB data buffer, one command in flight under the PF's lock.
  *
  * The rules are those of drivers/nvme/host/pci.c: the controller is
  * disabled before the queues are given to it and before they are freed
@@ -220,7 +220,7 @@ void vpf_admin_free(struct vpf_dev *vd)
 }
 
 /*
- * Run one admin command, with vd->lock held. @data: the command reads or
+ * Run one admin command, with the PF locked (vpf_lock). @data: the command reads or
  * writes the 4 KiB buffer vd->adm.buf (PRP1). Returns 0, a negative errno
  * (-ENODEV: the device is gone, -ETIMEDOUT: no answer in @timeout_s; the
  * controller is then disabled and marked failed), or the NVMe status (> 0)
@@ -234,7 +234,7 @@ int vpf_admin_exec(struct vpf_dev *vd, struct nvme_command *cmd, bool data,
 	unsigned long end = jiffies + min(timeout_s, 86400U) * HZ;
 	u16 status;
 
-	lockdep_assert_held(&vd->lock);
+	vpf_assert_locked(vd);
 	if (vd->state == VPF_FAILED)
 		return -ENODEV;
 	if (vd->state == VPF_RECOVERING)

@@ -111,20 +111,22 @@ void vpf_put(struct vpf_dev *vd)
 }
 
 /*
- * The PF's device lock, then vd->lock: every path that may take a VF's
- * device lock holds the PF's first, as the PCI core's sysfs files
- * (sriov_numvfs, sriov_vf_msix_count) and its reset paths do, so no two
- * of them can wait on each other's VF.
+ * The PF's device lock is vpf's lock of a PF: the driver core holds it
+ * around probe and remove, the PCI core around sriov_configure,
+ * sriov_set_msix_vec_count, the reset handlers and the AER handlers, and
+ * netlink takes it here. Every path that may take a VF's device lock holds
+ * the PF's first, as those PCI core paths do, so no two of them can wait
+ * on each other's VF. There is no lock of vpf's own below it: the AER
+ * handlers run with pci_bus_sem held for reading, and adding VFs and
+ * looking them up (pci_get_slot) take pci_bus_sem.
  */
 void vpf_lock(struct vpf_dev *vd)
 {
 	device_lock(&vd->pdev->dev);
-	mutex_lock(&vd->lock);
 }
 
 void vpf_unlock(struct vpf_dev *vd)
 {
-	mutex_unlock(&vd->lock);
 	device_unlock(&vd->pdev->dev);
 }
 
@@ -211,7 +213,12 @@ struct pci_dev *vpf_vf_pdev(struct vpf_dev *vd, unsigned int vf)
 	devfn = pci_iov_virtfn_devfn(pf, vf);
 	if (devfn < 0)
 		return NULL;
-	pdev = pci_get_slot(pf->bus, devfn);
+	/*
+	 * Not pci_get_slot(): no pci_bus_sem, which AER recovery holds. On
+	 * the PF's bus, or else (VFs past its last device number) the loop.
+	 */
+	pdev = pci_get_domain_bus_and_slot(pci_domain_nr(pf->bus),
+					   pf->bus->number, devfn);
 	if (pdev && vpf_is_vf(pf, pdev, vf))
 		return pdev;
 	pci_dev_put(pdev);
@@ -251,7 +258,7 @@ bool vpf_pdev_in_use(struct pci_dev *pdev)
 	return busy;
 }
 
-/* Is VF @vf in use (vpf_pdev_in_use)? Called with vd->lock held. */
+/* Is VF @vf in use (vpf_pdev_in_use)? Called with the PF locked. */
 bool vpf_vf_in_use(struct vpf_dev *vd, unsigned int vf)
 {
 	struct pci_dev *pdev = vpf_vf_pdev(vd, vf);
@@ -406,7 +413,7 @@ static void vpf_sriov_disable(struct vpf_dev *vd)
 
 /*
  * Enable @num VFs, each provisioned as @conf says and handed to its driver,
- * or disable them (@num 0). Called with the PF's device lock and vd->lock.
+ * or disable them (@num 0). Called with the PF's device lock.
  */
 int vpf_sriov_set(struct vpf_dev *vd, int num, const struct vpf_vf_conf *conf,
 		  bool force, const char **why)
@@ -414,7 +421,7 @@ int vpf_sriov_set(struct vpf_dev *vd, int num, const struct vpf_vf_conf *conf,
 	unsigned int i;
 	int ret;
 
-	lockdep_assert_held(&vd->lock);
+	vpf_assert_locked(vd);
 	/* Disabling needs no admin command: a failed PF can drop its VFs. */
 	if (num && vd->state != VPF_LIVE) {
 		*why = "the PF is not live";
@@ -488,7 +495,7 @@ err:
 }
 
 /*
- * Change VF @vf to @conf. Called with the PF's device lock and vd->lock;
+ * Change VF @vf to @conf. Called with the PF's device lock;
  * @vf_locked: and with the VF's, which has no driver (sriov_vf_msix_count):
  * then neither its driver nor its users are looked at.
  */
@@ -501,7 +508,7 @@ int vpf_vf_apply(struct vpf_dev *vd, unsigned int vf,
 	bool down;
 	int ret;
 
-	lockdep_assert_held(&vd->lock);
+	vpf_assert_locked(vd);
 	if (vd->state != VPF_LIVE) {
 		*why = "the PF is not live";
 		return vd->state == VPF_FAILED ? -ENODEV : -EAGAIN;
@@ -645,7 +652,6 @@ static int vpf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!vd)
 		return -ENOMEM;
 	kref_init(&vd->kref);
-	mutex_init(&vd->lock);
 	xa_init(&vd->ns);
 	vd->pdev = pci_dev_get(pdev);
 	vd->card = vpf_card_root(pdev);
@@ -675,13 +681,12 @@ static int vpf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	pci_set_drvdata(pdev, vd);
 
-	mutex_lock(&vd->lock);
 	ret = vpf_ctrl_init(vd);
 	if (ret == 1) {
 		/*
 		 * Released primary resources count after a function reset,
 		 * which calls our own reset handlers: they do nothing while
-		 * vd->probing (this thread holds vd->lock).
+		 * vd->probing (this thread holds the PF's lock).
 		 */
 		vd->state = VPF_RECOVERING;
 		vd->probing = true;
@@ -706,7 +711,6 @@ static int vpf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		ret = vpf_ns_scan(vd);
 	if (!ret)
 		ret = vpf_ns_detach_all(vd);
-	mutex_unlock(&vd->lock);
 	if (ret)
 		goto err_admin;
 	pci_save_state(pdev);
@@ -741,7 +745,6 @@ static void vpf_remove(struct pci_dev *pdev)
 	list_del(&vd->node);
 	mutex_unlock(&vpf_devs_lock);
 
-	mutex_lock(&vd->lock);
 	if (pci_dev_is_disconnected(pdev))
 		vd->state = VPF_FAILED;
 	if (vd->num_vfs)
@@ -750,7 +753,6 @@ static void vpf_remove(struct pci_dev *pdev)
 	vpf_admin_free(vd);
 	vpf_ns_free(vd);
 	vd->removed = true;
-	mutex_unlock(&vd->lock);
 
 	pci_iounmap(pdev, vd->bar);
 	pci_release_mem_regions(pdev);
@@ -777,9 +779,7 @@ static int vpf_sriov_configure(struct pci_dev *pdev, int num)
 		return -EINVAL;
 	}
 	conf.driver = i;
-	mutex_lock(&vd->lock);
 	ret = vpf_sriov_set(vd, num, &conf, false, &why);
-	mutex_unlock(&vd->lock);
 	if (ret) {
 		pci_err(pdev, "sriov_numvfs %d: %s\n", num, why);
 		return ret;
@@ -801,7 +801,6 @@ static int vpf_sriov_set_msix_vec_count(struct pci_dev *vf, int count)
 
 	if (id < 0 || count < 0 || count > U16_MAX)
 		return -EINVAL;
-	mutex_lock(&vd->lock);
 	if (id >= vd->num_vfs) {
 		ret = -ENODEV;
 		goto out;
@@ -812,7 +811,6 @@ static int vpf_sriov_set_msix_vec_count(struct pci_dev *vf, int count)
 	if (ret)
 		pci_err(pf, "VF %d: sriov_vf_msix_count %d: %s\n", id, count, why);
 out:
-	mutex_unlock(&vd->lock);
 	return ret;
 }
 
@@ -832,9 +830,9 @@ static u32 vpf_sriov_get_vf_total_msix(struct pci_dev *pf)
  * starts it again and requeues), as for a reset of the VF itself.
  *
  * Not pci_reset_function() on the VF: it takes the lock of the bridge
- * above, which the PF's reset holds. And outside vd->lock: a driver's
- * reset freezes its queues, and vd->lock is taken with queues open
- * (unbinding a VF deletes its disks).
+ * above, which the PF's reset holds. The PF's lock, held here, keeps out
+ * every path that could wait on a VF's frozen queues (unbinding a VF
+ * deletes its disks).
  */
 static void vpf_vfs_reset(struct vpf_dev *vd, unsigned int num)
 {
@@ -871,12 +869,10 @@ static void vpf_reset_prepare(struct pci_dev *pdev)
 
 	if (READ_ONCE(vd->probing))
 		return;
-	mutex_lock(&vd->lock);
 	vpf_admin_disable(vd);
 	vd->state = VPF_RECOVERING;
 	vpf_nl_event(vd, VPF_EVENT_KIND_RESET, -1, -1, vd->num_vfs,
 		     "function reset");
-	mutex_unlock(&vd->lock);
 }
 
 static int vpf_restart(struct vpf_dev *vd)
@@ -917,35 +913,47 @@ static void vpf_reset_done(struct pci_dev *pdev)
 	 */
 	if (READ_ONCE(vd->probing))
 		return;
-	mutex_lock(&vd->lock);
 	ret = vpf_restart(vd);
 	num = vd->num_vfs;
-	mutex_unlock(&vd->lock);
 	if (!ret)
 		vpf_vfs_reset(vd, num);
 }
 
+/*
+ * As nvme does: a non-fatal error left the link and the controller as they
+ * were, so nothing is reset and the VFs go on (their own drivers decide for
+ * themselves); a frozen link is reset by the PCI core below the bridge
+ * above the PF, which takes every VF's controller offline: slot_reset
+ * replays them.
+ */
 static pci_ers_result_t vpf_error_detected(struct pci_dev *pdev,
 					   pci_channel_state_t state)
 {
 	struct vpf_dev *vd = pci_get_drvdata(pdev);
+	pci_ers_result_t res = PCI_ERS_RESULT_NEED_RESET;
 
-	mutex_lock(&vd->lock);
-	if (state == pci_channel_io_perm_failure) {
+	switch (state) {
+	case pci_channel_io_normal:
+		pci_warn(pdev, "PCI error (non-fatal): nothing to reset, VFs go on\n");
+		vpf_nl_event(vd, VPF_EVENT_KIND_ERROR, -1, -1, vd->num_vfs,
+			     "PCI error, non-fatal");
+		res = PCI_ERS_RESULT_CAN_RECOVER;
+		break;
+	case pci_channel_io_frozen:
+		/* No MMIO now: the link may read all ones. */
+		pci_warn(pdev, "PCI error (frozen): VFs go offline until the link is reset\n");
+		vd->state = VPF_RECOVERING;
+		vpf_nl_event(vd, VPF_EVENT_KIND_ERROR, -1, -1, vd->num_vfs,
+			     "PCI error, link frozen");
+		break;
+	default:
 		vd->state = VPF_FAILED;
 		vpf_nl_event(vd, VPF_EVENT_KIND_FAILED, -1, -1, vd->num_vfs,
 			     "permanent PCI failure");
-		mutex_unlock(&vd->lock);
-		return PCI_ERS_RESULT_DISCONNECT;
+		res = PCI_ERS_RESULT_DISCONNECT;
+		break;
 	}
-	pci_warn(pdev, "PCI error (%s): VFs go offline until the PF is reset\n",
-		 state == pci_channel_io_frozen ? "frozen" : "normal");
-	vd->state = VPF_RECOVERING;
-	vpf_nl_event(vd, VPF_EVENT_KIND_ERROR, -1, -1, vd->num_vfs,
-		     state == pci_channel_io_frozen ? "PCI error, link frozen" :
-						      "PCI error");
-	mutex_unlock(&vd->lock);
-	return PCI_ERS_RESULT_NEED_RESET;
+	return res;
 }
 
 static pci_ers_result_t vpf_slot_reset(struct pci_dev *pdev)
@@ -955,9 +963,7 @@ static pci_ers_result_t vpf_slot_reset(struct pci_dev *pdev)
 
 	pci_restore_state(pdev);
 	pci_save_state(pdev);
-	mutex_lock(&vd->lock);
 	ret = vpf_restart(vd);
-	mutex_unlock(&vd->lock);
 	return ret ? PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_RECOVERED;
 }
 

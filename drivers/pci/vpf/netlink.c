@@ -267,16 +267,17 @@ int vpf_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = vpf_nl_allowed(skb, info->extack, true);
 	if (ret)
 		return ret;
+	/* A request that would change nothing is a caller's mistake. */
+	if (GENL_REQ_ATTR_CHECK(info, VPF_A_DEV_SLOT_DRIVER))
+		return -EINVAL;
 	vd = vpf_nl_lock(info, VPF_A_DEV_PCI_NAME);
 	if (IS_ERR(vd))
 		return PTR_ERR(vd);
-	if (a) {
-		/* The driver's module now, not from the bus notifier. */
-		name = vpf_slot_driver_name(nla_get_u32(a));
-		if (name && strcmp(name, VPF_OVERRIDE_NONE))
-			request_module("%s", name);
-		WRITE_ONCE(vd->slot_driver, nla_get_u32(a));
-	}
+	/* The driver's module now, not from the bus notifier. */
+	name = vpf_slot_driver_name(nla_get_u32(a));
+	if (name && strcmp(name, VPF_OVERRIDE_NONE))
+		request_module("%s", name);
+	WRITE_ONCE(vd->slot_driver, nla_get_u32(a));
 	vpf_nl_unlock(vd);
 	return 0;
 }

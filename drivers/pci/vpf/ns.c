@@ -284,7 +284,7 @@ int vpf_ns_attach(struct vpf_dev *vd, u32 nsid, unsigned int vf,
 	struct vpf_ns *ns;
 	int ret;
 
-	lockdep_assert_held(&vd->lock);
+	vpf_assert_locked(vd);
 	ret = vpf_ns_live(vd, why);
 	if (ret)
 		return ret;
@@ -349,7 +349,7 @@ int vpf_ns_detach(struct vpf_dev *vd, u32 nsid, bool force, const char **why)
 	struct vpf_ns *ns;
 	int ret;
 
-	lockdep_assert_held(&vd->lock);
+	vpf_assert_locked(vd);
 	ret = vpf_ns_live(vd, why);
 	if (ret)
 		return ret;
@@ -384,7 +384,7 @@ int vpf_ns_wipe(struct vpf_dev *vd, u32 nsid, const char **why)
 	struct vpf_ns *ns;
 	int ret;
 
-	lockdep_assert_held(&vd->lock);
+	vpf_assert_locked(vd);
 	ret = vpf_ns_live(vd, why);
 	if (ret)
 		return ret;

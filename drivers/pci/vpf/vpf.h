@@ -141,10 +141,9 @@ struct vpf_dev {
 	struct pci_dev *pdev;
 	struct list_head node;		/* vpf_devs */
 	/*
-	 * Serialises the admin queue and every change of configuration.
-	 * Taken after the PF's device lock and before any VF's.
+	 * Below: under the PF's device lock (vpf_lock), which serialises
+	 * the admin queue and every change of configuration.
 	 */
-	struct mutex lock;
 	void __iomem *bar;
 	u64 cap;
 	u32 db_stride;			/* bytes between doorbells */
@@ -202,6 +201,12 @@ struct vpf_dev *vpf_get(const char *name);
 void vpf_put(struct vpf_dev *vd);
 void vpf_lock(struct vpf_dev *vd);
 void vpf_unlock(struct vpf_dev *vd);
+
+static inline void vpf_assert_locked(struct vpf_dev *vd)
+{
+	device_lock_assert(&vd->pdev->dev);
+}
+
 int vpf_identify(struct vpf_dev *vd, u8 cns, u32 nsid, u16 cntid);
 int vpf_refresh_vfs(struct vpf_dev *vd);
 int vpf_sriov_set(struct vpf_dev *vd, int num, const struct vpf_vf_conf *conf,
