@@ -20,6 +20,8 @@
 #   make bench-vmem           vmemfs against hugetlbfs (1G, 2M) and 4 KiB pages
 #   make bench-qbd            qbd against nvme-rdma over one Soft-RoCE link, on
 #                             the benchmark kernel (no lockdep/kmemleak)
+#   make bench-pf             63 VFs through vpf against the nvme-cli sequence,
+#                             and hot-add to bound over 63 hot-plugs
 #   make deps                 install the Debian packages vmhost needs
 #   make test-kernel          build (or find cached) the test kernel
 #   make vmlinux-h            refresh sched/vos/vmlinux/ from the test kernel
@@ -41,7 +43,7 @@ VMTEST := tools/testing/vmtest
 
 .PHONY: all modules modules_install tools tools_install install clean \
 	check run shell lint compile-check deps test-kernel help bench-vos \
-	bench-vmem bench-qbd vmlinux-h deb soak nlgen fresh-check
+	bench-vmem bench-qbd bench-pf vmlinux-h deb soak nlgen fresh-check
 
 all: modules tools
 
@@ -141,6 +143,12 @@ bench-vmem: deps tools
 bench-qbd: deps tools
 	tools/testing/bench/run qbd --kernel-flavour bench --cpus 2 --mem 3G \
 		--device rxe-net --timeout 1800
+
+# The benchmark kernel too: lockdep and kmemleak would be most of what a
+# probe costs. 3 GiB: 64 namespaces and up to 63 nvme controllers.
+bench-pf: deps tools
+	tools/testing/bench/run pf --kernel-flavour bench --cpus 2 --mem 3G \
+		--device nvme-sriov --timeout 2400
 
 help:
 	@sed -n '3,/^# See README/s/^# \{0,1\}//p' Makefile

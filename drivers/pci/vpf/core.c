@@ -289,7 +289,9 @@ static int vpf_vf_bind(struct vpf_dev *vd, unsigned int vf, const char **why)
 	if (ret || !conf->online || conf->driver == VPF_VF_DRIVER_NONE)
 		goto out;
 	if (!pdev->dev.driver) {
-		request_module("%s", name);
+		/* A modprobe is a process: not one for every VF. */
+		if (!driver_find(name, &pci_bus_type))
+			request_module("%s", name);
 		ret = device_attach(&pdev->dev);
 		if (ret < 0) {
 			*why = "the VF's driver failed to probe it (see the kernel log)";
