@@ -944,7 +944,8 @@ static pci_ers_result_t vpf_error_detected(struct pci_dev *pdev,
 	case pci_channel_io_frozen:
 		/* No MMIO now: the link may read all ones. */
 		pci_warn(pdev, "PCI error (frozen): VFs go offline until the link is reset\n");
-		vd->state = VPF_RECOVERING;
+		if (vd->state != VPF_FAILED)
+			vd->state = VPF_RECOVERING;
 		vpf_nl_event(vd, VPF_EVENT_KIND_ERROR, -1, -1, vd->num_vfs,
 			     "PCI error, link frozen");
 		break;
@@ -963,6 +964,15 @@ static pci_ers_result_t vpf_slot_reset(struct pci_dev *pdev)
 	struct vpf_dev *vd = pci_get_drvdata(pdev);
 	int ret;
 
+	/* Failed stays failed until the PF is unbound. */
+	if (vd->state == VPF_FAILED)
+		return PCI_ERS_RESULT_DISCONNECT;
+	/*
+	 * Live: a non-fatal error that another device asked a reset for,
+	 * and none came (the PCI core resets nothing then). The VFs go on.
+	 */
+	if (vd->state == VPF_LIVE)
+		return PCI_ERS_RESULT_RECOVERED;
 	pci_restore_state(pdev);
 	pci_save_state(pdev);
 	ret = vpf_restart(vd);

@@ -270,13 +270,16 @@ int vpf_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	/* A request that would change nothing is a caller's mistake. */
 	if (GENL_REQ_ATTR_CHECK(info, VPF_A_DEV_SLOT_DRIVER))
 		return -EINVAL;
-	vd = vpf_nl_lock(info, VPF_A_DEV_PCI_NAME);
-	if (IS_ERR(vd))
-		return PTR_ERR(vd);
-	/* The driver's module now, not from the bus notifier. */
+	/*
+	 * The driver's module now, not from the bus notifier, and before
+	 * the PF's lock: a modprobe is a process.
+	 */
 	name = vpf_slot_driver_name(nla_get_u32(a));
 	if (name && strcmp(name, VPF_OVERRIDE_NONE))
 		request_module("%s", name);
+	vd = vpf_nl_lock(info, VPF_A_DEV_PCI_NAME);
+	if (IS_ERR(vd))
+		return PTR_ERR(vd);
 	WRITE_ONCE(vd->slot_driver, nla_get_u32(a));
 	vpf_nl_unlock(vd);
 	return 0;

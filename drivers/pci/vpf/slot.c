@@ -176,11 +176,21 @@ int vpf_slot_fill(struct sk_buff *skb, struct vpf_dev *vd,
 		    nla_put_u32(skb, VPF_A_SLOT_DEVICE, fn->device) ||
 		    nla_put_u32(skb, VPF_A_SLOT_CLASS, fn->class))
 			goto out;
-		device_lock(&fn->dev);
-		ret = fn->dev.driver &&
-		      nla_put_string(skb, VPF_A_SLOT_BOUND,
-				     fn->dev.driver->name) ? -EMSGSIZE : 0;
-		device_unlock(&fn->dev);
+		if (fn == vd->pdev) {
+			/*
+			 * Not the PF's lock under pci_lock_rescan_remove():
+			 * sriov_numvfs takes them the other way round. The PF
+			 * is vpf's while vd is.
+			 */
+			ret = nla_put_string(skb, VPF_A_SLOT_BOUND,
+					     VPF_DRV_NAME) ? -EMSGSIZE : 0;
+		} else {
+			device_lock(&fn->dev);
+			ret = fn->dev.driver &&
+			      nla_put_string(skb, VPF_A_SLOT_BOUND,
+					     fn->dev.driver->name) ? -EMSGSIZE : 0;
+			device_unlock(&fn->dev);
+		}
 		if (!ret && fn != vd->pdev && vpf_pdev_in_use(fn) &&
 		    nla_put_flag(skb, VPF_A_SLOT_IN_USE))
 			ret = -EMSGSIZE;
