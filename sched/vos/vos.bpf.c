@@ -80,6 +80,7 @@ struct cpu_ctx {
 	u32 guarded;		/* the last contended dispatch ran the guard */
 	u64 timed_run;		/* running_since of the run the timer ends */
 	u64 mode_since;		/* when cur_mode began: charged from here */
+	u64 run_slice;		/* how long VOS meant this run to last */
 };
 
 /* Ends CTRL's budget and guard runs on time: see arm_slice_timer(). */
@@ -502,6 +503,8 @@ static int slice_timerfn(void *map, int *key, struct bpf_timer *timer)
 	charge_ctrl(cc, cc->cur_cls, t - cc->mode_since);
 	cc->cur_mode = CTRL_FREE;
 	cc->mode_since = t;
+	/* It goes on freely: until a tick or a vCPU ends it, no overrun. */
+	cc->run_slice = SCX_SLICE_INF;
 	return 0;
 }
 
@@ -520,6 +523,8 @@ static void arm_slice_timer(s32 cpu, struct cpu_ctx *cc)
 	if (!st)
 		return;
 	cc->timed_run = cc->running_since;
+	if (cc->run_slice > cfg.ctrl_slice_ns)
+		cc->run_slice = cfg.ctrl_slice_ns;
 	bpf_timer_start(&st->timer, cfg.ctrl_slice_ns, BPF_F_TIMER_CPU_PIN);
 }
 
@@ -770,6 +775,7 @@ void BPF_STRUCT_OPS(vos_running, struct task_struct *p)
 	cc->cur_cls = cls;
 	cc->running_since = t;
 	cc->mode_since = t;
+	cc->run_slice = p->scx.slice;
 	cc->cur_mode = CTRL_FREE;
 	if (via_ctrl) {
 		/* Picked from CTRL_DSQ: by the budget, the guard or freely. */
@@ -785,8 +791,10 @@ void BPF_STRUCT_OPS(vos_running, struct task_struct *p)
 		/* Alone on its CPU and nobody waiting: run tickless. */
 		if (!scx_bpf_dsq_nr_queued(VCPU_DSQ) &&
 		    !scx_bpf_dsq_nr_queued(CTRL_DSQ) &&
-		    !scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL))
+		    !scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL)) {
 			p->scx.slice = SCX_SLICE_INF;
+			cc->run_slice = SCX_SLICE_INF;
+		}
 		return;
 	}
 	if ((cls == VOS_CLASS_KTHREAD && !via_ctrl) || cc->cur_mode != CTRL_FREE)
@@ -803,8 +811,27 @@ void BPF_STRUCT_OPS(vos_running, struct task_struct *p)
 		return;
 	}
 	/* Idle time is CTRL's to use, in slices for its own queue's sake. */
-	if (cls == VOS_CLASS_CTRL && via_ctrl)
+	if (cls == VOS_CLASS_CTRL && via_ctrl) {
 		p->scx.slice = ctrl_free_slice();
+		cc->run_slice = p->scx.slice;
+	}
+}
+
+/*
+ * The tick ends the running task's slice, or gives a tickless vCPU a
+ * finite one: the run is now meant to end by then, if not earlier.
+ */
+static void set_slice(struct task_struct *p, struct cpu_ctx *cc, u64 t,
+		      u64 slice)
+{
+	u64 end;
+
+	p->scx.slice = slice;
+	if (!cc->running_since || t < cc->running_since)
+		return;
+	end = t - cc->running_since + slice;
+	if (end < cc->run_slice)
+		cc->run_slice = end;
 }
 
 void BPF_STRUCT_OPS(vos_tick, struct task_struct *p)
@@ -825,28 +852,28 @@ void BPF_STRUCT_OPS(vos_tick, struct task_struct *p)
 		if (p->scx.slice == SCX_SLICE_INF &&
 		    (ctrl_waiting || vcpu_waiting ||
 		     scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL)))
-			p->scx.slice = cfg.vcpu_slice_ns;
+			set_slice(p, cc, t, cfg.vcpu_slice_ns);
 		/* Make room for CTRL's budget and for the guard. */
 		if (ctrl_waiting && (cc->tokens >= (s64)cfg.ctrl_slice_ns ||
 				     ctrl_starving(t)))
-			p->scx.slice = 0;
+			set_slice(p, cc, t, 0);
 		break;
 	case VOS_CLASS_CTRL:
 		/* Free-running CTRL yields to vCPUs the kick did not reach. */
 		if (cc->cur_mode == CTRL_FREE && vcpu_waiting)
-			p->scx.slice = 0;
+			set_slice(p, cc, t, 0);
 		/*
 		 * ... and to CTRL tasks about to wait max_wait: free-running
 		 * CTRL has long slices, and a FIFO of CPU-bound CTRL tasks
 		 * behind them would otherwise wait many slices.
 		 */
 		if (ctrl_waiting && ctrl_starving(t))
-			p->scx.slice = 0;
+			set_slice(p, cc, t, 0);
 		/* The queue grew behind a long slice: shorten it now. */
 		if (cc->cur_mode == CTRL_FREE && ctrl_waiting &&
 		    cc->running_since &&
 		    t - cc->running_since >= ctrl_free_slice())
-			p->scx.slice = 0;
+			set_slice(p, cc, t, 0);
 		break;
 	}
 }
@@ -865,8 +892,11 @@ void BPF_STRUCT_OPS(vos_stopping, struct task_struct *p, bool runnable)
 	t = now();
 	used = t - cc->running_since;
 	cc->running_since = 0;
-	if (s && cls < VOS_NR_CLASSES)
+	if (s && cls < VOS_NR_CLASSES) {
 		s->runtime_ns[cls] += used;
+		if (cc->run_slice != SCX_SLICE_INF && used > cc->run_slice)
+			s->overrun_ns[cls] += used - cc->run_slice;
+	}
 	charge_ctrl(cc, cls, t - cc->mode_since);
 	if (cls == VOS_CLASS_VCPU) {
 		vt = bpf_map_lookup_elem(&vm_vtime, &tgid);

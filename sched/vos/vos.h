@@ -42,6 +42,8 @@ struct vos_stats {
 	__u64 guard_runs;	/* CTRL run by the starvation guard */
 	__u64 ctrl_budget_ns;	/* CTRL time charged to the budget */
 	__u64 reenqueued;	/* tasks re-enqueued after RT/DL took a CPU */
+	/* Time runs went on past the slice VOS gave them (ticks, emulator). */
+	__u64 overrun_ns[VOS_NR_CLASSES];
 };
 
 /* Configuration as loaded (rodata), readable by vosctl sched show. */

@@ -32,6 +32,7 @@ vos_stats sum(const std::vector<vos_stats> &per_cpu)
 		for (unsigned c = 0; c < VOS_NR_CLASSES; c++) {
 			t.runtime_ns[c] += s.runtime_ns[c];
 			t.nr_runs[c] += s.nr_runs[c];
+			t.overrun_ns[c] += s.overrun_ns[c];
 			for (unsigned b = 0; b < VOS_HIST_BUCKETS; b++)
 				t.wake_hist[c][b] += s.wake_hist[c][b];
 			if (s.max_wait_ns[c] > t.max_wait_ns[c])
@@ -175,6 +176,7 @@ std::string format_json(const Status &st, bool pretty)
 				{ "wake_p99_us",
 				  hist_quantile_us(s.wake_hist[cls], 0.99) },
 				{ "max_wait_ns", s.max_wait_ns[cls] },
+				{ "overrun_ns", s.overrun_ns[cls] },
 				{ "wake_hist_log2_us", hist },
 			};
 		}

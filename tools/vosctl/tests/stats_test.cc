@@ -16,12 +16,15 @@ TEST(Stats, SumAddsCountersAndKeepsMaxima)
 	cpus[0].wake_hist[VOS_CLASS_VCPU][3] = 2;
 	cpus[1].wake_hist[VOS_CLASS_VCPU][3] = 5;
 	cpus[1].preemptions = 4;
+	cpus[0].overrun_ns[VOS_CLASS_CTRL] = 3;
+	cpus[1].overrun_ns[VOS_CLASS_CTRL] = 4;
 
 	vos_stats t = sum(cpus);
 	EXPECT_EQ(t.runtime_ns[VOS_CLASS_VCPU], 150u);
 	EXPECT_EQ(t.max_wait_ns[VOS_CLASS_CTRL], 9u);
 	EXPECT_EQ(t.wake_hist[VOS_CLASS_VCPU][3], 7u);
 	EXPECT_EQ(t.preemptions, 4u);
+	EXPECT_EQ(t.overrun_ns[VOS_CLASS_CTRL], 7u);
 }
 
 TEST(Stats, QuantilesAreBucketUpperBounds)
